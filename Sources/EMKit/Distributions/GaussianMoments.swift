@@ -1,0 +1,185 @@
+/// Weighted first and second moments of several groups of vectors, stored as
+/// (total weight, mean, centred scatter) per group, so that merging does not cancel.
+///
+/// These are the sufficient statistics of a Gaussian (one group) or a Gaussian mixture (one
+/// group per component, weights being responsibilities). The scatter of group `k` is
+/// `Σᵢ wᵢ (xᵢ − x̄ₖ)(xᵢ − x̄ₖ)ᵀ`, kept in full (`d × d`) or only its diagonal.
+///
+/// Two sets of moments merge by the pairwise formula of Chan, Golub & LeVeque (1979):
+///
+/// ```
+/// W = Wa + Wb,   δ = x̄b − x̄a,   x̄ = x̄a + δ·Wb/W,   S = Sa + Sb + δδᵀ·Wa·Wb/W
+/// ```
+///
+/// which, unlike raw sums Σx and ΣxxᵀT, stays accurate when the data sit far from the origin.
+public struct GaussianMoments: Sendable, Equatable {
+    /// Whether the full scatter matrix or only its diagonal is kept.
+    public enum ScatterShape: Sendable, Equatable {
+        /// `d × d` per group (full and tied covariances).
+        case full
+        /// `d` per group (diagonal and spherical covariances).
+        case diagonal
+    }
+
+    /// The number of groups.
+    public let groupCount: Int
+    /// The dimension of the vectors.
+    public let dimension: Int
+    /// What part of the scatter is kept.
+    public let scatterShape: ScatterShape
+    /// The total weight per group, `[groupCount]`.
+    public internal(set) var weights: [Double]
+    /// The weighted mean per group, row-major `[groupCount × dimension]`.
+    public internal(set) var means: [Double]
+    /// The centred scatter per group: `[groupCount × dimension × dimension]` (full, row-major,
+    /// upper triangle and diagonal filled; the lower triangle is filled by `symmetrize`)
+    /// or `[groupCount × dimension]` (diagonal).
+    public internal(set) var scatter: [Double]
+
+    /// Moments of no data.
+    public init(groupCount: Int, dimension: Int, scatterShape: ScatterShape) {
+        self.groupCount = groupCount
+        self.dimension = dimension
+        self.scatterShape = scatterShape
+        weights = Array(repeating: 0, count: groupCount)
+        means = Array(repeating: 0, count: groupCount * dimension)
+        scatter = Array(repeating: 0, count: groupCount * scatterSize(dimension, scatterShape))
+    }
+
+    /// The number of scatter values per group.
+    var scatterStride: Int { scatterSize(dimension, scatterShape) }
+
+    /// Adds the moments of `other` (data disjoint from `self`'s).
+    public mutating func merge(_ other: GaussianMoments) {
+        precondition(groupCount == other.groupCount && dimension == other.dimension && scatterShape == other.scatterShape)
+        let d = dimension
+        let stride = scatterStride
+        for k in 0..<groupCount {
+            let wb = other.weights[k]
+            if wb == 0 { continue }
+            let wa = weights[k]
+            if wa == 0 {
+                weights[k] = wb
+                for j in 0..<d { means[k * d + j] = other.means[k * d + j] }
+                for j in 0..<stride { scatter[k * stride + j] = other.scatter[k * stride + j] }
+                continue
+            }
+            let w = wa + wb
+            let share = wb / w
+            let cross = wa * share
+            var delta = [Double](repeating: 0, count: d)
+            for j in 0..<d {
+                delta[j] = other.means[k * d + j] - means[k * d + j]
+                means[k * d + j] += delta[j] * share
+            }
+            switch scatterShape {
+            case .full:
+                for i in 0..<d {
+                    let di = delta[i] * cross
+                    for j in i..<d {
+                        scatter[k * stride + i * d + j] += other.scatter[k * stride + i * d + j] + di * delta[j]
+                    }
+                }
+            case .diagonal:
+                for j in 0..<d {
+                    scatter[k * stride + j] += other.scatter[k * stride + j] + cross * delta[j] * delta[j]
+                }
+            }
+            weights[k] = w
+        }
+    }
+
+    /// The scatter of group `k` as a full symmetric `d × d` row-major matrix.
+    public func scatterMatrix(group k: Int) -> [Double] {
+        let d = dimension
+        var result = [Double](repeating: 0, count: d * d)
+        switch scatterShape {
+        case .full:
+            for i in 0..<d {
+                for j in i..<d {
+                    let value = scatter[k * d * d + i * d + j]
+                    result[i * d + j] = value
+                    result[j * d + i] = value
+                }
+            }
+        case .diagonal:
+            for j in 0..<d { result[j * d + j] = scatter[k * d + j] }
+        }
+        return result
+    }
+
+    /// The moments of all groups pooled into one group, as if the group labels were dropped.
+    public var pooled: GaussianMoments {
+        var result = GaussianMoments(groupCount: 1, dimension: dimension, scatterShape: scatterShape)
+        let stride = scatterStride
+        for k in 0..<groupCount {
+            var single = GaussianMoments(groupCount: 1, dimension: dimension, scatterShape: scatterShape)
+            single.weights[0] = weights[k]
+            single.means = Array(means[(k * dimension)..<((k + 1) * dimension)])
+            single.scatter = Array(scatter[(k * stride)..<((k + 1) * stride)])
+            result.merge(single)
+        }
+        return result
+    }
+}
+
+@inline(__always) func scatterSize(_ d: Int, _ shape: GaussianMoments.ScatterShape) -> Int {
+    shape == .full ? d * d : d
+}
+
+/// Accumulates one chunk's moments about a fixed shift per group (the current component means),
+/// then converts them to `GaussianMoments`. Sums of `w(x − shift)` and `w(x − shift)(x − shift)ᵀ`
+/// about a shift close to the group mean do not cancel (the "shifted data" algorithm), and the
+/// chunk's moments are then merged with Chan's formula.
+struct ShiftedMomentAccumulator {
+    let groupCount: Int
+    let dimension: Int
+    let scatterShape: GaussianMoments.ScatterShape
+    /// The shift per group, `[groupCount × dimension]`.
+    let shifts: [Double]
+    var weights: [Double]
+    var firstMoments: [Double]
+    var secondMoments: [Double]
+
+    init(shifts: [Double], groupCount: Int, dimension: Int, scatterShape: GaussianMoments.ScatterShape) {
+        self.groupCount = groupCount
+        self.dimension = dimension
+        self.scatterShape = scatterShape
+        self.shifts = shifts
+        weights = Array(repeating: 0, count: groupCount)
+        firstMoments = Array(repeating: 0, count: groupCount * dimension)
+        secondMoments = Array(repeating: 0, count: groupCount * scatterSize(dimension, scatterShape))
+    }
+
+    /// The moments accumulated so far, merged into `moments`.
+    func merge(into moments: inout GaussianMoments) {
+        let d = dimension
+        let stride = scatterSize(d, scatterShape)
+        var chunk = GaussianMoments(groupCount: groupCount, dimension: d, scatterShape: scatterShape)
+        for k in 0..<groupCount {
+            let w = weights[k]
+            guard w > 0 else { continue }
+            chunk.weights[k] = w
+            for j in 0..<d {
+                let offset = firstMoments[k * d + j] / w
+                chunk.means[k * d + j] = shifts[k * d + j] + offset
+            }
+            switch scatterShape {
+            case .full:
+                for i in 0..<d {
+                    let si = firstMoments[k * d + i] / w
+                    for j in i..<d {
+                        chunk.scatter[k * stride + i * d + j] =
+                            secondMoments[k * stride + i * d + j] - si * firstMoments[k * d + j]
+                    }
+                }
+            case .diagonal:
+                for j in 0..<d {
+                    let s = firstMoments[k * d + j]
+                    chunk.scatter[k * stride + j] = secondMoments[k * stride + j] - s * s / w
+                }
+            }
+        }
+        moments.merge(chunk)
+    }
+}

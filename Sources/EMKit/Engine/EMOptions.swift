@@ -1,0 +1,62 @@
+/// The settings of the EM loop, shared by every model.
+public struct EMOptions: Sendable {
+    /// Convergence threshold on the change of the mean per-sample log-likelihood between two
+    /// iterations (nats per sample). The fit stops when `|ℓₜ − ℓₜ₋₁| < tolerance`; 0 runs every
+    /// iteration. Default 1e-3, as scikit-learn.
+    public var tolerance: Double = 1e-3
+    /// The largest number of M-steps. Default 100.
+    public var maxIterations: Int = 100
+    /// How many independent starts to run; the one with the highest final log-likelihood is kept.
+    public var restarts: Int = 1
+    /// The seed from which every random choice of the fit is drawn. Restart `r` draws from
+    /// `SeededGenerator(seed: seed, stream: r)`.
+    public var seed: UInt64 = 0
+    /// How many threads run E-steps; `nil` uses every core. Results do not depend on it.
+    public var threadCount: Int? = nil
+    /// Called after every E-step with the restart, iteration and log-likelihood; use it for
+    /// progress displays. It runs on the fitting thread.
+    public var observer: (@Sendable (EMProgress) -> Void)? = nil
+
+    /// The default settings.
+    public init() {}
+
+    /// Settings with the given values; omitted ones keep their defaults.
+    public init(
+        tolerance: Double = 1e-3, maxIterations: Int = 100, restarts: Int = 1, seed: UInt64 = 0,
+        threadCount: Int? = nil
+    ) {
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
+        self.restarts = restarts
+        self.seed = seed
+        self.threadCount = threadCount
+    }
+
+    /// Checks the settings.
+    ///
+    /// - Throws: `EMError.invalidParameter` naming the offending option.
+    public func validate() throws {
+        guard tolerance >= 0, tolerance.isFinite else {
+            throw EMError.invalidParameter(name: "tolerance", value: "\(tolerance)", expected: "a finite number ≥ 0")
+        }
+        guard maxIterations >= 0 else {
+            throw EMError.invalidParameter(name: "maxIterations", value: "\(maxIterations)", expected: "an integer ≥ 0")
+        }
+        guard restarts >= 1 else {
+            throw EMError.invalidParameter(name: "restarts", value: "\(restarts)", expected: "an integer ≥ 1")
+        }
+        if let threads = threadCount, threads < 1 {
+            throw EMError.invalidParameter(name: "threadCount", value: "\(threads)", expected: "an integer ≥ 1")
+        }
+    }
+}
+
+/// What the engine reports to `EMOptions.observer` after each E-step.
+public struct EMProgress: Sendable {
+    /// The restart, from 0.
+    public var restart: Int
+    /// The number of M-steps done so far (0 for the initial parameters).
+    public var iteration: Int
+    /// The mean per-sample log-likelihood of the current parameters.
+    public var logLikelihood: Double
+}

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The EM loop: the one place in EMKit where an E-step and an M-step alternate.
+///
+/// Every model (Gaussian mixtures, k-means, discrete mixtures, a model of your own) is fitted by
+/// `ExpectationMaximization.fit`. For each restart the engine draws initial parameters, then
+/// repeats
+///
+/// ```
+/// E-step:  (statistics, ℓₜ) = Σ_chunks accumulate(chunk)     under θₜ
+///          stop if t ≥ 1 and |ℓₜ − ℓₜ₋₁| < tolerance          (converged at t)
+///          stop if t = maxIterations                          (iteration limit)
+/// M-step:  θₜ₊₁ = maximized(statistics)
+/// ```
+///
+/// where ℓ is the mean log-likelihood per unit of sample weight. EM never lowers ℓ
+/// (Dempster, Laird & Rubin 1977, via Jensen's inequality); the engine checks it and records
+/// a warning if rounding or a faulty model ever breaks it. The restart with the highest final ℓ
+/// is kept; restarts whose components degenerate are kept only if all do.
+public enum ExpectationMaximization {
+    /// Fits a model by EM.
+    ///
+    /// - Parameters:
+    ///   - data: the data, visited chunk by chunk.
+    ///   - options: tolerance, iteration limit, restarts, seed, threads, observer.
+    ///   - initialModel: returns the initial parameters of restart `r` (from 0), drawing any
+    ///     randomness from the generator it is handed (`SeededGenerator(seed:stream: r)`).
+    /// - Returns: the best restart's model, log-likelihood, history and stop reason.
+    /// - Throws: `EMError.invalidParameter` for bad options; whatever the initialiser or the
+    ///   E-step throw; `EMError.degenerateComponent` when every restart degenerates;
+    ///   `EMError.nonFiniteResult` when the likelihood becomes NaN.
+    public static func fit<Model: EMModel>(
+        _ data: Model.Dataset,
+        options: EMOptions = EMOptions(),
+        initialModel: (_ restart: Int, _ generator: inout SeededGenerator) throws -> Model
+    ) throws -> EMResult<Model> {
+        try options.validate()
+        let threads = options.threadCount ?? defaultThreadCount
+        var best: EMResult<Model>? = nil
+        var summaries: [RestartSummary] = []
+        var warnings: [EMWarning] = []
+        var firstDegeneracy: EMError? = nil
+
+        for restart in 0..<options.restarts {
+            var generator = SeededGenerator(seed: options.seed, stream: UInt64(restart))
+            let start: Model
+            do {
+                start = try initialModel(restart, &generator)
+            } catch let error as EMError {
+                if case .degenerateComponent = error, options.restarts > 1 {
+                    firstDegeneracy = firstDegeneracy ?? error
+                    continue
+                }
+                throw error
+            }
+            let run = try iterate(from: start, on: data, restart: restart, options: options, threads: threads)
+            warnings += run.warnings
+            summaries.append(
+                RestartSummary(
+                    restart: restart, logLikelihood: run.history.last ?? -.infinity,
+                    stopReason: run.stopReason, iterations: run.iterations))
+            if let error = run.degeneracy { firstDegeneracy = firstDegeneracy ?? error }
+            let candidate = EMResult(
+                model: run.model, logLikelihood: run.history.last ?? -.infinity,
+                sampleWeight: run.sampleWeight, stopReason: run.stopReason, iterations: run.iterations,
+                history: run.history, bestRestart: restart, restarts: [], warnings: [])
+            if let current = best {
+                if isBetter(candidate, than: current) { best = candidate }
+            } else {
+                best = candidate
+            }
+        }
+        guard var result = best else {
+            throw firstDegeneracy ?? EMError.noSamples
+        }
+        if case .degenerateComponent = result.stopReason, let error = firstDegeneracy {
+            // Every restart degenerated: report it rather than pass off a half-fitted model.
+            throw error
+        }
+        result.model = result.model.canonicalized()
+        result.restarts = summaries
+        result.warnings = warnings
+        return result
+    }
+
+    /// The E-step alone: the merged statistics and log-likelihood of `model` on `data`.
+    ///
+    /// Used to score data with a fitted model, and by models that need one pass of statistics
+    /// (for instance to initialise from responsibilities).
+    public static func expectation<Model: EMModel>(
+        _ model: Model, on data: Model.Dataset, threadCount: Int? = nil
+    ) throws -> (statistics: Model.Statistics, likelihood: ChunkLikelihood) {
+        try ChunkedExpectation.run(model, on: data, threadCount: threadCount ?? defaultThreadCount)
+    }
+
+    /// The number of cores, which is the default thread count.
+    public static var defaultThreadCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    private static func isBetter<Model>(_ a: EMResult<Model>, than b: EMResult<Model>) -> Bool {
+        let aDegenerate = !isHealthy(a.stopReason)
+        let bDegenerate = !isHealthy(b.stopReason)
+        if aDegenerate != bDegenerate { return !aDegenerate }
+        return a.logLikelihood > b.logLikelihood
+    }
+
+    private static func isHealthy(_ reason: StopReason) -> Bool {
+        if case .degenerateComponent = reason { return false }
+        return true
+    }
+
+    private struct Run<Model> {
+        var model: Model
+        var history: [Double]
+        var sampleWeight: Double
+        var iterations: Int
+        var stopReason: StopReason
+        var warnings: [EMWarning]
+        var degeneracy: EMError?
+    }
+
+    private static func iterate<Model: EMModel>(
+        from start: Model, on data: Model.Dataset, restart: Int, options: EMOptions, threads: Int
+    ) throws -> Run<Model> {
+        var model = start
+        var history: [Double] = []
+        var warnings: [EMWarning] = []
+        var iteration = 0
+        while true {
+            let (statistics, likelihood) = try ChunkedExpectation.run(model, on: data, threadCount: threads)
+            guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
+            let logLikelihood = likelihood.logLikelihood / likelihood.sampleWeight
+            guard !logLikelihood.isNaN, logLikelihood < .infinity else {
+                throw EMError.nonFiniteResult(iteration: iteration)
+            }
+            history.append(logLikelihood)
+            options.observer?(EMProgress(restart: restart, iteration: iteration, logLikelihood: logLikelihood))
+            if let previous = history.dropLast().last {
+                // Rounding can lower ℓ by a few ulps near convergence; flag only real decreases.
+                if logLikelihood < previous - 1e-9 * max(1, abs(previous)) {
+                    warnings.append(
+                        .logLikelihoodDecreased(restart: restart, iteration: iteration, from: previous, to: logLikelihood))
+                }
+                if abs(logLikelihood - previous) < options.tolerance {
+                    return Run(
+                        model: model, history: history, sampleWeight: likelihood.sampleWeight,
+                        iterations: iteration, stopReason: .converged(iteration: iteration),
+                        warnings: warnings, degeneracy: nil)
+                }
+            }
+            if iteration >= options.maxIterations {
+                return Run(
+                    model: model, history: history, sampleWeight: likelihood.sampleWeight,
+                    iterations: iteration, stopReason: .reachedIterationLimit, warnings: warnings, degeneracy: nil)
+            }
+            do {
+                model = try model.maximized(from: statistics)
+            } catch EMError.degenerateComponent(let component, _, let reason) {
+                return Run(
+                    model: model, history: history, sampleWeight: likelihood.sampleWeight, iterations: iteration,
+                    stopReason: .degenerateComponent(component: component, iteration: iteration + 1),
+                    warnings: warnings,
+                    degeneracy: .degenerateComponent(component: component, iteration: iteration + 1, reason: reason))
+            }
+            iteration += 1
+        }
+    }
+}

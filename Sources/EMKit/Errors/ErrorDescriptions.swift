@@ -1,0 +1,75 @@
+// The wording of every error EMKit reports, in one place: what happened, where, and what to try.
+
+extension EMError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .invalidParameter(let name, let value, let expected):
+            return "invalid \(name) '\(value)': expected \(expected)"
+        case .noSamples:
+            return "there are no samples to fit: the data has no rows (or every weight is zero)"
+        case .tooManyComponents(let components, let samples):
+            return "cannot fit \(components) components to \(samples) distinct samples: "
+                + "use at most \(samples) components, or add data"
+        case .nonFiniteValue(let row, let column, let value):
+            return "data row \(row + 1), column \(column + 1) is \(value): "
+                + "remove or impute missing values before fitting"
+        case .invalidWeight(let row, let value):
+            if let row {
+                return "sample weight in row \(row + 1) is \(value): weights must be finite and ≥ 0"
+            }
+            return "all sample weights are zero: at least one must be positive"
+        case .dimensionMismatch(let expected, let actual):
+            return "the data has \(actual) columns but the model has dimension \(expected): "
+                + "choose the columns the model was fitted on (--columns)"
+        case .degenerateComponent(let component, let iteration, let reason):
+            let when = iteration == 0 ? "in the initial parameters" : "at iteration \(iteration)"
+            switch reason {
+            case .emptyComponent:
+                return "component \(component + 1) lost all its samples \(when): "
+                    + "decrease the number of components, use more restarts, "
+                    + "or re-seed empty components (--on-degenerate reseed)"
+            case .singularCovariance:
+                return "component \(component + 1) has a singular covariance \(when) "
+                    + "(it collapsed onto too few points, or a column is constant): "
+                    + "increase the regularization (--regularization), decrease the number of components, "
+                    + "scale the data, or re-seed collapsed components (--on-degenerate reseed)"
+            }
+        case .invalidModel(let reason):
+            return "invalid model: \(reason)"
+        case .nonFiniteResult(let iteration):
+            return "the fit diverged at iteration \(iteration) (parameters are no longer finite): "
+                + "scale the data or increase the regularization"
+        }
+    }
+}
+
+extension DataError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "\(path): cannot read: \(reason)"
+        case .unwritable(let path, let reason):
+            return "\(path): cannot write: \(reason)"
+        case .empty(let path):
+            return "\(path): no data rows"
+        case .notANumber(let path, let line, let column, let field):
+            return "\(path):\(line): column \(column): '\(field)' is not a number"
+        case .raggedRow(let path, let line, let expected, let found):
+            return "\(path):\(line): expected \(expected) fields, found \(found)"
+        case .missingValue(let path, let line, let column, let field):
+            return "\(path):\(line): column \(column): missing value '\(field)'; "
+                + "Gaussian mixtures need complete rows: remove or impute the row first"
+        case .invalidWeight(let path, let line, let column, let value):
+            return "\(path):\(line): column \(column): weight \(value) is negative; weights must be ≥ 0"
+        case .nonFinite(let path, let line, let column, let field):
+            return "\(path):\(line): column \(column): '\(field)' is not a finite number; "
+                + "remove or impute missing values first"
+        case .unknownColumn(let path, let column, let available):
+            return "\(path): no column '\(column)'; the columns are: \(available.joined(separator: ", "))"
+        case .unsupportedNumpy(let path, let reason):
+            return "\(path): not a readable .npy file: \(reason)"
+        case .invalidModelFile(let path, let reason):
+            return "\(path): invalid model file: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// The on-disk form of a fitted model: versioned JSON, documented in `docs/model-format.md`.
+///
+/// ```json
+/// { "format": "emkit-model", "formatVersion": 1, "kind": "gaussian-mixture",
+///   "covarianceType": "full", "componentCount": 3, "dimension": 2, "columns": ["x", "y"],
+///   "weights": [...], "means": [[...]], "covariances": [[[...]]], "regularization": 1e-06,
+///   "fit": { "logLikelihood": -1.23, "iterations": 12, "converged": true, ... } }
+/// ```
+public struct GaussianMixtureFile: Codable, Sendable, Equatable {
+    /// Always `"emkit-model"`.
+    public var format: String = "emkit-model"
+    /// The version of this layout; this build reads version 1.
+    public var formatVersion: Int = 1
+    /// Always `"gaussian-mixture"` for this type.
+    public var kind: String = "gaussian-mixture"
+    /// `full`, `diagonal`, `spherical` or `tied`.
+    public var covarianceType: CovarianceType
+    /// K.
+    public var componentCount: Int
+    /// d.
+    public var dimension: Int
+    /// The names of the data columns the model was fitted on, when known.
+    public var columns: [String]?
+    /// Mixing weights, `[K]`.
+    public var weights: [Double]
+    /// Means, `[K][d]`.
+    public var means: [[Double]]
+    /// Covariances as full matrices whatever the type, `[K][d][d]`.
+    public var covariances: [[[Double]]]
+    /// The regularisation the fit used.
+    public var regularization: Double
+    /// How the model was fitted, when it was.
+    public var fit: FitRecord?
+
+    /// A summary of the fit that produced a model.
+    public struct FitRecord: Codable, Sendable, Equatable {
+        /// Mean natural-log likelihood per sample on the training data.
+        public var logLikelihood: Double
+        /// M-steps run by the kept restart.
+        public var iterations: Int
+        /// Whether the kept restart met the tolerance.
+        public var converged: Bool
+        /// `converged`, `iteration-limit` or `degenerate-component`.
+        public var stopReason: String
+        /// Bayesian information criterion on the training data.
+        public var bic: Double
+        /// Akaike information criterion on the training data.
+        public var aic: Double
+        /// Number of training samples.
+        public var samples: Int
+        /// Total sample weight (equals `samples` without weights).
+        public var sampleWeight: Double
+        /// Free parameters.
+        public var parameterCount: Int
+        /// Restarts run.
+        public var restarts: Int
+        /// The seed of the fit.
+        public var seed: UInt64
+        /// Mean log-likelihood after 0, 1, 2, … M-steps.
+        public var history: [Double]
+    }
+
+    /// The file form of `mixture`.
+    public init(_ mixture: GaussianMixture, columns: [String]? = nil, fit: FitRecord? = nil) {
+        covarianceType = mixture.covarianceType
+        componentCount = mixture.componentCount
+        dimension = mixture.dimension
+        self.columns = columns
+        weights = mixture.weights
+        means = mixture.means.rows
+        covariances = mixture.covariances.map { $0.rows }
+        regularization = mixture.fitSettings.regularization
+        self.fit = fit
+    }
+
+    /// The mixture this file describes, after checking shapes, symmetry and positive definiteness.
+    ///
+    /// - Throws: `DataError.invalidModelFile` naming `path` and the problem.
+    public func mixture(path: String) throws -> GaussianMixture {
+        func fail(_ reason: String) -> DataError { .invalidModelFile(path: path, reason: reason) }
+        guard format == "emkit-model" else { throw fail("'format' is '\(format)', expected 'emkit-model'") }
+        guard formatVersion == 1 else {
+            throw fail("format version \(formatVersion) is newer than this emkit reads (1): upgrade emkit")
+        }
+        guard kind == "gaussian-mixture" else {
+            throw fail("'kind' is '\(kind)'; this command needs a 'gaussian-mixture'")
+        }
+        guard weights.count == componentCount else {
+            throw fail("'weights' has \(weights.count) values but 'componentCount' is \(componentCount)")
+        }
+        guard means.count == componentCount, means.allSatisfy({ $0.count == dimension }) else {
+            throw fail("'means' must be \(componentCount) lists of \(dimension) numbers")
+        }
+        guard covariances.count == componentCount,
+            covariances.allSatisfy({ $0.count == dimension && $0.allSatisfy { $0.count == dimension } })
+        else {
+            throw fail("'covariances' must be \(componentCount) matrices of \(dimension)×\(dimension)")
+        }
+        guard regularization >= 0, regularization.isFinite else {
+            throw fail("'regularization' must be a finite number ≥ 0")
+        }
+        do {
+            return try GaussianMixture(
+                weights: weights, means: Matrix(rows: means), covariances: covariances.map { Matrix(rows: $0) },
+                covarianceType: covarianceType, fitSettings: .init(regularization: regularization))
+        } catch let error as EMError {
+            if case .invalidModel(let reason) = error { throw fail(reason) }
+            throw fail(error.description)
+        }
+    }
+
+    /// The JSON text, pretty-printed with sorted keys, ending in a newline.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        return Array(try encoder.encode(self)) + [0x0A]
+    }
+
+    /// Reads and checks a model file.
+    ///
+    /// - Throws: `DataError.unreadable`, or `DataError.invalidModelFile` saying which field is wrong.
+    public static func read(path: String) throws -> GaussianMixtureFile {
+        let bytes = try FileAccess.readAll(path)
+        do {
+            return try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw DataError.invalidModelFile(path: path, reason: describe(error))
+        } catch {
+            throw DataError.invalidModelFile(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func where_(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "the top level" : "'" + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field '\(key.stringValue)' in \(where_(context.codingPath))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "wrong type at \(where_(context.codingPath)): \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "not valid JSON (\(context.debugDescription))" }
+            return "bad value at \(where_(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// A fast, seedable pseudo-random number generator (xoshiro256**, Blackman & Vigna 2018),
+/// seeded through SplitMix64.
+///
+/// The standard library's `SystemRandomNumberGenerator` cannot be seeded, and a fit must be
+/// reproducible bit for bit from its seed, so EMKit carries this small generator itself.
+/// Every random API in EMKit takes `using generator: inout some RandomNumberGenerator`;
+/// pass a `SeededGenerator` for reproducible results.
+///
+/// ```swift
+/// var generator = SeededGenerator(seed: 42)
+/// let u = Double.random(in: 0..<1, using: &generator)
+/// ```
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    /// Creates a generator whose sequence is determined by `seed`.
+    public init(seed: UInt64) {
+        var splitMix = seed
+        func next() -> UInt64 {
+            splitMix &+= 0x9E37_79B9_7F4A_7C15
+            var z = splitMix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (next(), next(), next(), next())
+    }
+
+    /// A generator for stream `stream` derived from `seed`: restarts use one stream each, so a
+    /// restart's result does not depend on how many random numbers earlier restarts drew.
+    public init(seed: UInt64, stream: UInt64) {
+        self.init(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03) &+ stream)
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        let result = rotate(state.1 &* 5, 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = rotate(state.3, 45)
+        return result
+    }
+
+    @inline(__always) private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 {
+        (x << k) | (x >> (64 - k))
+    }
+}
+
+extension RandomNumberGenerator {
+    /// A standard normal variate, by the Marsaglia polar method.
+    public mutating func nextStandardNormal() -> Double {
+        while true {
+            let u = Double.random(in: -1..<1, using: &self)
+            let v = Double.random(in: -1..<1, using: &self)
+            let s = u * u + v * v
+            if s > 0 && s < 1 {
+                return u * (-2 * _log(s) / s).squareRoot()
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// The Cholesky factorisation `A = L Lᵀ` of a symmetric positive-definite matrix.
+///
+/// Hand-written rather than taken from LAPACK: the matrices EM factorises are small
+/// (the data's dimension, typically under 100), one per component per iteration, and
+/// a dependency on a system LAPACK would cost every user an install step for no speed.
+public struct Cholesky: Sendable {
+    /// The dimension `n` of the factorised matrix.
+    public let dimension: Int
+    /// The lower-triangular factor `L`, row-major `n × n`, zero above the diagonal.
+    public let lower: [Double]
+
+    /// Factorises the symmetric matrix `matrix` (row-major `n × n`; only its lower triangle is read).
+    ///
+    /// Returns `nil` when the matrix is not numerically positive definite: a pivot is not
+    /// strictly positive or not finite.
+    ///
+    /// - Complexity: O(n³ / 3).
+    public init?(symmetric matrix: [Double], dimension n: Int) {
+        precondition(matrix.count == n * n, "Cholesky: matrix has \(matrix.count) elements, expected \(n * n)")
+        var l = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            var pivot = matrix[j * n + j]
+            for k in 0..<j { pivot -= l[j * n + k] * l[j * n + k] }
+            guard pivot > 0, pivot.isFinite else { return nil }
+            let diagonal = pivot.squareRoot()
+            l[j * n + j] = diagonal
+            for i in (j + 1)..<max(n, j + 1) {
+                var s = matrix[i * n + j]
+                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
+                l[i * n + j] = s / diagonal
+            }
+        }
+        self.dimension = n
+        self.lower = l
+    }
+
+    /// `log det A = 2 Σᵢ log Lᵢᵢ`.
+    public var logDeterminant: Double {
+        var s = 0.0
+        for i in 0..<dimension { s += _log(lower[i * dimension + i]) }
+        return 2 * s
+    }
+
+    /// The upper-triangular `U = L⁻ᵀ`, so that `A⁻¹ = U Uᵀ`; row-major `n × n`.
+    ///
+    /// When `A` is a covariance matrix, `U` is the Cholesky factor of the precision matrix
+    /// used by the E-step: the squared Mahalanobis distance of `x` is `‖(x − μ)ᵀ U‖²`,
+    /// and `log det A⁻¹ / 2 = Σᵢ log Uᵢᵢ`. Computed by forward substitution, never by
+    /// forming `A⁻¹`.
+    public var inverseTransposed: [Double] {
+        let n = dimension
+        // Solve L M = I column by column (M = L⁻¹ is lower triangular), then U = Mᵀ.
+        var u = [Double](repeating: 0, count: n * n)
+        for column in 0..<n {
+            for i in column..<n {
+                var s = i == column ? 1.0 : 0.0
+                for k in column..<i { s -= lower[i * n + k] * u[column * n + k] }
+                // u[column, i] = M[i, column]
+                u[column * n + i] = s / lower[i * n + i]
+            }
+        }
+        return u
+    }
+}
+
+/// The covariance `Σ = (U Uᵀ)⁻¹` from the upper-triangular precision Cholesky factor `U`
+/// (row-major `n × n`). Computed as `L Lᵀ` with `L = U⁻ᵀ`, by substitution.
+func covariance(fromPrecisionCholesky u: [Double], dimension n: Int) -> [Double] {
+    // U is upper triangular; Uᵀ is lower triangular. L = (Uᵀ)⁻¹ is lower triangular.
+    var l = [Double](repeating: 0, count: n * n)
+    for column in 0..<n {
+        for i in column..<n {
+            var s = i == column ? 1.0 : 0.0
+            // (Uᵀ)[i, k] = U[k, i]
+            for k in column..<i { s -= u[k * n + i] * l[k * n + column] }
+            l[i * n + column] = s / u[i * n + i]
+        }
+    }
+    var sigma = [Double](repeating: 0, count: n * n)
+    for i in 0..<n {
+        for j in 0...i {
+            var s = 0.0
+            for k in 0...j { s += l[i * n + k] * l[j * n + k] }
+            sigma[i * n + j] = s
+            sigma[j * n + i] = s
+        }
+    }
+    return sigma
+}

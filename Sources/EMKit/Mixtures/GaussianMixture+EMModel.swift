@@ -1,0 +1,197 @@
+extension GaussianMixture: EMModel {
+    public typealias Dataset = RowDataset
+
+    public func emptyStatistics() -> GaussianMixtureStatistics {
+        GaussianMixtureStatistics(
+            componentCount: componentCount, dimension: dimension, scatterShape: covarianceType.scatterShape,
+            worstFittedCapacity: fitSettings.degeneracyPolicy == .reseed ? componentCount : 0)
+    }
+
+    /// The E-step on a block of rows: responsibilities
+    /// `rᵢₖ = πₖ𝒩(xᵢ|k) / Σⱼ πⱼ𝒩(xᵢ|j)` (computed in the log domain), folded straight into
+    /// the moments, so no N × K matrix is ever held.
+    ///
+    /// - Returns: `Σᵢ wᵢ log p(xᵢ)` (soft) or `Σᵢ wᵢ maxₖ log πₖ𝒩(xᵢ|k)` (hard), and `Σᵢ wᵢ`.
+    /// - Throws: `EMError.dimensionMismatch` when the rows do not have the model's dimension.
+    public func accumulate(_ chunk: RowBlock, into statistics: inout GaussianMixtureStatistics) throws -> ChunkLikelihood {
+        let d = dimension
+        let k = componentCount
+        guard chunk.dataset.dimension == d else {
+            throw EMError.dimensionMismatch(expected: d, actual: chunk.dataset.dimension)
+        }
+        var accumulator = ShiftedMomentAccumulator(
+            shifts: means.elements, groupCount: k, dimension: d, scatterShape: covarianceType.scatterShape)
+        var worst = statistics.worstFitted
+        let hard = fitSettings.assignment == .hard
+        let tracksWorst = worst.capacity > 0
+        var logLikelihood = 0.0
+        var totalWeight = 0.0
+        let full = covarianceType.scatterShape == .full
+        accumulator.weights.withUnsafeMutableBufferPointer { weightBuffer in
+            accumulator.firstMoments.withUnsafeMutableBufferPointer { firstBuffer in
+                accumulator.secondMoments.withUnsafeMutableBufferPointer { secondBuffer in
+                    let componentWeights = weightBuffer.baseAddress.unsafelyUnwrapped
+                    let first = firstBuffer.baseAddress.unsafelyUnwrapped
+                    let second = secondBuffer.baseAddress.unsafelyUnwrapped
+                    chunk.withUnsafeRows { rows, sampleWeights in
+                        forEachRowLogDensities(rows, count: chunk.rows.count) { n, x, logDensities, centred in
+                            let w = sampleWeights?[n] ?? 1
+                            if w == 0 { return }
+                            let (logSum, best) = logSumExp(logDensities, count: k)
+                            if tracksWorst && logSum < worst.threshold {
+                                worst.offer(logLikelihood: logSum, values: Array(UnsafeBufferPointer(start: x, count: d)))
+                            }
+                            totalWeight += w
+                            if hard {
+                                logLikelihood += w * logDensities[best]
+                                for c in 0..<k { logDensities[c] = c == best ? w : 0 }
+                            } else {
+                                logLikelihood += w * logSum
+                                for c in 0..<k { logDensities[c] = w * _exp(logDensities[c] - logSum) }
+                            }
+                            // logDensities now holds wᵢ rᵢₖ.
+                            for c in 0..<k {
+                                let r = logDensities[c]
+                                if r == 0 { continue }
+                                componentWeights[c] += r
+                                let z = centred + c * d
+                                let s1 = first + c * d
+                                if full {
+                                    let s2 = second + c * d * d
+                                    for i in 0..<d {
+                                        let rz = r * z[i]
+                                        s1[i] += rz
+                                        let row = s2 + i * d
+                                        for j in i..<d { row[j] += rz * z[j] }
+                                    }
+                                } else {
+                                    let s2 = second + c * d
+                                    for i in 0..<d {
+                                        let rz = r * z[i]
+                                        s1[i] += rz
+                                        s2[i] += rz * z[i]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        accumulator.merge(into: &statistics.moments)
+        statistics.worstFitted = worst
+        return ChunkLikelihood(logLikelihood: logLikelihood, sampleWeight: totalWeight)
+    }
+
+    /// The M-step: weighted maximum-likelihood parameters from the merged moments.
+    ///
+    /// ```
+    /// πₖ = Wₖ / Σⱼ Wⱼ,   μₖ = x̄ₖ,   Σₖ = Sₖ / Wₖ + λI              (full)
+    /// diagonal: diag(Sₖ)/Wₖ + λ;  spherical: mean of those;  tied: Σₖ Sₖ / Σₖ Wₖ + λI
+    /// ```
+    /// with `λ` the regularisation, as scikit-learn computes them.
+    ///
+    /// - Throws: `EMError.degenerateComponent` (iteration 0; the engine fills in the real one)
+    ///   when a component has no weight or a singular covariance and the policy is `.fail`.
+    public func maximized(from statistics: GaussianMixtureStatistics) throws -> GaussianMixture {
+        try GaussianMixture.parameters(
+            from: statistics.moments, covarianceType: covarianceType, fitSettings: fitSettings,
+            worstFitted: statistics.worstFitted)
+    }
+
+    /// Maximum-likelihood parameters from responsibility-weighted moments; shared by the M-step
+    /// and the initialisers.
+    static func parameters(
+        from moments: GaussianMoments, covarianceType: CovarianceType, fitSettings: FitSettings,
+        worstFitted: WorstFittedSamples
+    ) throws -> GaussianMixture {
+        let k = moments.groupCount
+        let d = moments.dimension
+        let lambda = fitSettings.regularization
+        var componentWeights = moments.weights
+        var means = Matrix(rowCount: k, columnCount: d, elements: moments.means)
+        let total = componentWeights.reduce(0, +)
+        guard total > 0 else { throw EMError.noSamples }
+
+        // Components to re-seed, and the pooled covariance they restart with.
+        var reseeds: [Int] = []
+        var reseedSamples = worstFitted.samples.makeIterator()
+        lazy var pooledScatter = moments.pooled
+
+        func degenerate(_ c: Int, _ reason: DegeneracyReason) throws {
+            guard fitSettings.degeneracyPolicy == .reseed, let sample = reseedSamples.next() else {
+                throw EMError.degenerateComponent(component: c, iteration: 0, reason: reason)
+            }
+            reseeds.append(c)
+            componentWeights[c] = total / max(total, 1) // the weight of about one sample
+            for j in 0..<d { means[c, j] = sample.values[j] }
+        }
+
+        for c in 0..<k where !(componentWeights[c] > 0) || !componentWeights[c].isFinite {
+            try degenerate(c, .emptyComponent)
+        }
+
+        func covarianceBlock(_ c: Int) -> [Double] {
+            if reseeds.contains(c) {
+                let pooled = pooledScatter
+                return pooled.scatterMatrix(group: 0).map { $0 / pooled.weights[0] }
+            }
+            return moments.scatterMatrix(group: c).map { $0 / componentWeights[c] }
+        }
+
+        var parameters: [Double]
+        switch covarianceType {
+        case .full:
+            parameters = []
+            parameters.reserveCapacity(k * d * d)
+            for c in 0..<k {
+                var block = covarianceBlock(c)
+                for j in 0..<d { block[j * d + j] += lambda }
+                parameters += block
+            }
+        case .tied:
+            var sum = [Double](repeating: 0, count: d * d)
+            for c in 0..<k {
+                let block = moments.scatterMatrix(group: c)
+                for i in 0..<(d * d) { sum[i] += block[i] }
+            }
+            parameters = sum.map { $0 / total }
+            for j in 0..<d { parameters[j * d + j] += lambda }
+        case .diagonal, .spherical:
+            parameters = []
+            for c in 0..<k {
+                let block = covarianceBlock(c)
+                let variances = (0..<d).map { block[$0 * d + $0] + lambda }
+                if covarianceType == .diagonal {
+                    parameters += variances
+                } else {
+                    parameters.append(variances.reduce(0, +) / Double(d))
+                }
+            }
+        }
+        let weightTotal = componentWeights.reduce(0, +)
+        let weights = componentWeights.map { $0 / weightTotal }
+        do {
+            return try GaussianMixture(
+                covarianceType: covarianceType, weights: weights, means: means, covarianceParameters: parameters,
+                fitSettings: fitSettings)
+        } catch EMError.degenerateComponent(let c, _, _) where fitSettings.degeneracyPolicy == .reseed
+            && !reseeds.contains(c) && covarianceType != .tied
+        {
+            // A collapsed covariance: re-seed that component and factorise again.
+            try degenerate(c, .singularCovariance)
+            let stride = covarianceType == .full ? d * d : (covarianceType == .diagonal ? d : 1)
+            var block = covarianceBlock(c)
+            for j in 0..<d { block[j * d + j] += lambda }
+            switch covarianceType {
+            case .full: parameters.replaceSubrange((c * stride)..<((c + 1) * stride), with: block)
+            case .diagonal: parameters.replaceSubrange((c * d)..<((c + 1) * d), with: (0..<d).map { block[$0 * d + $0] })
+            default: parameters[c] = (0..<d).map { block[$0 * d + $0] }.reduce(0, +) / Double(d)
+            }
+            let total = componentWeights.reduce(0, +)
+            return try GaussianMixture(
+                covarianceType: covarianceType, weights: componentWeights.map { $0 / total }, means: means,
+                covarianceParameters: parameters, fitSettings: fitSettings)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+extension GaussianMixture {
+    /// How the parameters of each restart are initialised.
+    public enum Initialization: Sendable {
+        /// k-means++ seeding refined by Lloyd's k-means; the clusters give the initial
+        /// responsibilities (scikit-learn's default).
+        case kMeans
+        /// K distinct samples drawn at random as means, every covariance the data's covariance
+        /// (shaped by the covariance type), equal weights.
+        case randomFromData
+        /// Responsibilities drawn uniformly at random and normalised per sample, then an M-step.
+        case randomResponsibilities
+        /// The given parameters (every restart starts from them).
+        case parameters(GaussianMixture)
+    }
+
+    /// What `GaussianMixture.fit` needs besides the data.
+    public struct FitOptions: Sendable {
+        /// The number of components K.
+        public var componentCount: Int
+        /// The covariance structure. Default `.full`.
+        public var covarianceType: CovarianceType = .full
+        /// Regularisation, assignment and degeneracy policy.
+        public var settings: FitSettings = FitSettings()
+        /// The initialisation of each restart. Default `.kMeans`.
+        public var initialization: Initialization = .kMeans
+        /// Tolerance, iterations, restarts, seed, threads, observer.
+        public var em: EMOptions = EMOptions()
+
+        /// Options for a K-component fit; the rest keep their defaults.
+        public init(componentCount: Int, covarianceType: CovarianceType = .full) {
+            self.componentCount = componentCount
+            self.covarianceType = covarianceType
+        }
+    }
+
+    /// Fits a Gaussian mixture by EM.
+    ///
+    /// - Parameters:
+    ///   - data: the samples (rows) and optional sample weights.
+    ///   - options: components, covariance type, regularisation, initialisation, EM settings.
+    /// - Returns: the fitted mixture (components by descending weight), its mean log-likelihood
+    ///   per sample, the per-iteration history and why it stopped.
+    /// - Throws: `EMError.invalidParameter` for bad options, `EMError.tooManyComponents` when K
+    ///   exceeds the distinct samples, `EMError.dimensionMismatch` for given parameters of another
+    ///   dimension, `EMError.degenerateComponent` when every restart degenerates.
+    /// - Complexity: O(N·K·d²) per iteration for full covariances, on all cores.
+    public static func fit(_ data: RowDataset, options: FitOptions) throws -> EMResult<GaussianMixture> {
+        let k = options.componentCount
+        guard k >= 1 else {
+            throw EMError.invalidParameter(name: "componentCount", value: "\(k)", expected: "an integer ≥ 1")
+        }
+        let lambda = options.settings.regularization
+        guard lambda >= 0, lambda.isFinite else {
+            throw EMError.invalidParameter(name: "regularization", value: "\(lambda)", expected: "a finite number ≥ 0")
+        }
+        try options.em.validate()
+        if case .parameters(let given) = options.initialization {
+            guard given.dimension == data.dimension else {
+                throw EMError.dimensionMismatch(expected: given.dimension, actual: data.dimension)
+            }
+            guard given.componentCount == k else {
+                throw EMError.invalidParameter(
+                    name: "componentCount", value: "\(k)",
+                    expected: "the \(given.componentCount) components of the initial parameters")
+            }
+        } else {
+            let distinct = data.distinctRowCount(upTo: k)
+            guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
+        }
+        return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
+            try initialMixture(for: data, options: options, using: &generator)
+        }
+    }
+
+    /// Fits a Gaussian mixture to the rows of `samples`; a shorthand for `fit(_:options:)`.
+    ///
+    /// - Throws: as `fit(_:options:)`, and `EMError.nonFiniteValue` for NaN or infinite data.
+    public static func fit(
+        _ samples: Matrix, componentCount: Int, covarianceType: CovarianceType = .full,
+        sampleWeights: [Double]? = nil, em: EMOptions = EMOptions()
+    ) throws -> EMResult<GaussianMixture> {
+        var options = FitOptions(componentCount: componentCount, covarianceType: covarianceType)
+        options.em = em
+        return try fit(RowDataset(samples, sampleWeights: sampleWeights), options: options)
+    }
+
+    /// The initial parameters of one restart.
+    static func initialMixture(
+        for data: RowDataset, options: FitOptions, using generator: inout SeededGenerator
+    ) throws -> GaussianMixture {
+        let k = options.componentCount
+        switch options.initialization {
+        case .parameters(let given):
+            var start = given
+            if start.covarianceType != options.covarianceType {
+                throw EMError.invalidParameter(
+                    name: "covarianceType", value: options.covarianceType.rawValue,
+                    expected: "the initial parameters' type (\(given.covarianceType.rawValue))")
+            }
+            start.fitSettings = options.settings
+            return start
+        case .kMeans:
+            let seeds = KMeansPlusPlus.centreIndices(in: data, count: k, using: &generator)
+            let start = try KMeans(centroids: data.samples.rows(at: seeds))
+            // Refine the seeds by Lloyd's iterations (one start, as scikit-learn's initialisation).
+            let lloyd = try ExpectationMaximization.fit(
+                data,
+                options: EMOptions(
+                    tolerance: 1e-4 * meanVariance(of: data), maxIterations: 300, threadCount: options.em.threadCount)
+            ) { _, _ in start }.model
+            return try lloyd.centroids.elements.withUnsafeBufferPointer { centroids in
+                try fromResponsibilities(data, options: options) { x, responsibilities in
+                    let nearest = lloyd.nearest(x, centroids: centroids.baseAddress.unsafelyUnwrapped).cluster
+                    for c in 0..<k { responsibilities[c] = c == nearest ? 1 : 0 }
+                }
+            }
+        case .randomResponsibilities:
+            var values = (0..<(data.sampleCount * k)).map { _ in Double.random(in: 0..<1, using: &generator) }
+            for n in 0..<data.sampleCount {
+                let sum = values[(n * k)..<((n + 1) * k)].reduce(0, +)
+                for c in 0..<k { values[n * k + c] /= sum }
+            }
+            var row = 0
+            return try fromResponsibilities(data, options: options) { _, responsibilities in
+                for c in 0..<k { responsibilities[c] = values[row * k + c] }
+                row += 1
+            }
+        case .randomFromData:
+            var indices = Array(0..<data.sampleCount)
+            indices.shuffle(using: &generator)
+            var chosen: [Int] = []
+            var seen = Set<[Double]>()
+            for i in indices where (data.sampleWeights?[i] ?? 1) > 0 && seen.insert(data.samples.row(i)).inserted {
+                chosen.append(i)
+                if chosen.count == k { break }
+            }
+            // Pooled moments of the data, one group, as the covariance of every component.
+            var pooled = GaussianMoments(groupCount: 1, dimension: data.dimension, scatterShape: .full)
+            var accumulator = ShiftedMomentAccumulator(
+                shifts: data.samples.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .full)
+            accumulate(data, into: &accumulator) { _, r in r[0] = 1 }
+            accumulator.merge(into: &pooled)
+            var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: options.covarianceType.scatterShape)
+            for c in 0..<k {
+                moments.weights[c] = pooled.weights[0] / Double(k)
+                for j in 0..<data.dimension { moments.means[c * data.dimension + j] = data.samples[chosen[c], j] }
+                let block = pooled.scatterMatrix(group: 0)
+                let stride = moments.scatterStride
+                for j in 0..<stride {
+                    moments.scatter[c * stride + j] =
+                        (options.covarianceType.scatterShape == .full ? block[j] : block[j * data.dimension + j]) / Double(k)
+                }
+            }
+            return try parameters(
+                from: moments, covarianceType: options.covarianceType, fitSettings: options.settings,
+                worstFitted: WorstFittedSamples(capacity: 0))
+        }
+    }
+
+    /// An M-step from responsibilities given by `assign`, which fills `[K]` values for each row.
+    static func fromResponsibilities(
+        _ data: RowDataset, options: FitOptions,
+        assign: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    ) throws -> GaussianMixture {
+        let k = options.componentCount
+        let shape = options.covarianceType.scatterShape
+        var accumulator = ShiftedMomentAccumulator(
+            shifts: Array((0..<k).map { _ in data.samples.row(0) }.joined()), groupCount: k, dimension: data.dimension,
+            scatterShape: shape)
+        accumulate(data, into: &accumulator, assign: assign)
+        var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: shape)
+        accumulator.merge(into: &moments)
+        return try parameters(
+            from: moments, covarianceType: options.covarianceType, fitSettings: options.settings,
+            worstFitted: WorstFittedSamples(capacity: 0))
+    }
+
+    /// Adds every row, weighted by its sample weight times the responsibilities `assign` gives,
+    /// to the accumulator.
+    static func accumulate(
+        _ data: RowDataset, into accumulator: inout ShiftedMomentAccumulator,
+        assign: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    ) {
+        let d = data.dimension
+        let k = accumulator.groupCount
+        let full = accumulator.scatterShape == .full
+        let responsibilities = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        defer { responsibilities.deallocate() }
+        data.chunk(at: 0).dataset.samples.elements.withUnsafeBufferPointer { buffer in
+            let rows = buffer.baseAddress.unsafelyUnwrapped
+            for n in 0..<data.sampleCount {
+                let x = rows + n * d
+                let w = data.sampleWeights?[n] ?? 1
+                assign(x, responsibilities)
+                for c in 0..<k {
+                    let r = w * responsibilities[c]
+                    if r == 0 { continue }
+                    accumulator.weights[c] += r
+                    for i in 0..<d {
+                        let zi = x[i] - accumulator.shifts[c * d + i]
+                        accumulator.firstMoments[c * d + i] += r * zi
+                        if full {
+                            for j in i..<d {
+                                accumulator.secondMoments[c * d * d + i * d + j] += r * zi * (x[j] - accumulator.shifts[c * d + j])
+                            }
+                        } else {
+                            accumulator.secondMoments[c * d + i] += r * zi * zi
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The mean per-coordinate variance of the data (weighted).
+    static func meanVariance(of data: RowDataset) -> Double {
+        var accumulator = ShiftedMomentAccumulator(
+            shifts: data.samples.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .diagonal)
+        accumulate(data, into: &accumulator) { _, r in r[0] = 1 }
+        var moments = GaussianMoments(groupCount: 1, dimension: data.dimension, scatterShape: .diagonal)
+        accumulator.merge(into: &moments)
+        let variance = moments.scatter.reduce(0, +) / (moments.weights[0] * Double(data.dimension))
+        return max(variance, .leastNormalMagnitude)
+    }
+}

@@ -1,0 +1,278 @@
+/// A finite mixture of multivariate Gaussian distributions,
+///
+/// ```
+/// p(x) = Σₖ πₖ 𝒩(x | μₖ, Σₖ),   k = 1 … K,   Σₖ πₖ = 1
+/// ```
+///
+/// fitted by EM (`GaussianMixture.fit`). Each covariance is stored together with the Cholesky
+/// factor `Uₖ` of its precision (`Σₖ⁻¹ = Uₖ Uₖᵀ`, `Uₖ` upper triangular) so that the E-step needs
+/// no inverse: the squared Mahalanobis distance is `‖(x − μₖ)ᵀ Uₖ‖²` and
+/// `½ log det Σₖ⁻¹ = Σᵢ log (Uₖ)ᵢᵢ`.
+///
+/// ```swift
+/// let iris = Datasets.iris
+/// let fit = try GaussianMixture.fit(iris.samples, componentCount: 3)
+/// let labels = try fit.model.predict(iris.samples)
+/// print(fit.logLikelihood, fit.model.weights)
+/// ```
+public struct GaussianMixture: Sendable {
+    /// The structure of the covariances.
+    public let covarianceType: CovarianceType
+    /// The mixing weights πₖ, `[K]`, positive and summing to 1.
+    public private(set) var weights: [Double]
+    /// The component means μₖ, `K × d`.
+    public private(set) var means: Matrix
+    /// The covariance parameters in their compact form: `K·d·d` (full), `d·d` (tied),
+    /// `K·d` (diagonal variances) or `K` (spherical variances).
+    private(set) var covarianceParameters: [Double]
+    /// The precision Cholesky factors in the same compact shapes: upper-triangular `Uₖ`
+    /// (full, tied) or `1/σ` (diagonal, spherical).
+    private(set) var precisionCholesky: [Double]
+    /// `½ log det Σₖ⁻¹` per component, `[K]`.
+    private(set) var halfLogPrecisionDeterminants: [Double]
+    /// How the model is refitted: regularisation, soft or hard assignment, degeneracy policy.
+    public var fitSettings: FitSettings
+
+    /// The settings an M-step uses.
+    public struct FitSettings: Sendable, Equatable {
+        /// Added to every covariance diagonal in the M-step, keeping covariances positive
+        /// definite. Same units as the data squared. Default 1e-6.
+        public var regularization: Double = 1e-6
+        /// Soft (EM) or hard (classification EM) assignment in the E-step.
+        public var assignment: Assignment = .soft
+        /// What the M-step does with a component that empties or collapses.
+        public var degeneracyPolicy: DegeneracyPolicy = .fail
+
+        /// The default settings.
+        public init() {}
+
+        /// Settings with the given values.
+        public init(regularization: Double = 1e-6, assignment: Assignment = .soft, degeneracyPolicy: DegeneracyPolicy = .fail) {
+            self.regularization = regularization
+            self.assignment = assignment
+            self.degeneracyPolicy = degeneracyPolicy
+        }
+    }
+
+    /// How the E-step assigns samples to components.
+    public enum Assignment: String, Sendable, CaseIterable, Codable {
+        /// Posterior responsibilities (EM): each sample is shared among components.
+        case soft
+        /// Each sample goes wholly to its most probable component (classification EM, CEM);
+        /// the objective is then the classification log-likelihood `Σᵢ maxₖ log πₖ𝒩(xᵢ|k)`.
+        case hard
+    }
+
+    /// What happens when a component loses all its weight or its covariance becomes singular.
+    public enum DegeneracyPolicy: String, Sendable, CaseIterable, Codable {
+        /// The fit stops with `EMError.degenerateComponent`, naming the component and iteration.
+        case fail
+        /// The component is re-seeded at the worst-fitted sample, with the data's pooled covariance.
+        case reseed
+    }
+
+    /// The number of components K.
+    public var componentCount: Int { weights.count }
+    /// The dimension d of the samples.
+    public var dimension: Int { means.columnCount }
+
+    /// Creates a mixture from its parameters.
+    ///
+    /// - Parameters:
+    ///   - weights: the K mixing weights; positive, summing to 1 (within 1e-6; they are renormalised).
+    ///   - means: the K × d means.
+    ///   - covariances: K symmetric positive-definite d × d matrices, shaped as `covarianceType`
+    ///     requires (diagonal matrices for `.diagonal`, multiples of the identity for
+    ///     `.spherical`, K equal matrices — or a single one — for `.tied`).
+    ///   - covarianceType: the covariance structure.
+    ///   - fitSettings: used when the model is refitted.
+    /// - Throws: `EMError.invalidModel` saying what is wrong.
+    public init(
+        weights: [Double], means: Matrix, covariances: [Matrix], covarianceType: CovarianceType,
+        fitSettings: FitSettings = FitSettings()
+    ) throws {
+        let k = weights.count
+        let d = means.columnCount
+        guard k >= 1 else { throw EMError.invalidModel(reason: "a mixture needs at least one component") }
+        guard d >= 1 else { throw EMError.invalidModel(reason: "the means have no columns") }
+        guard means.rowCount == k else {
+            throw EMError.invalidModel(reason: "\(k) weights but \(means.rowCount) means")
+        }
+        guard means.isFinite else { throw EMError.invalidModel(reason: "a mean is not finite") }
+        guard weights.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw EMError.invalidModel(reason: "weights must be positive and finite, got \(weights)")
+        }
+        let sum = weights.reduce(0, +)
+        guard abs(sum - 1) <= 1e-6 else {
+            throw EMError.invalidModel(reason: "weights sum to \(sum), not 1")
+        }
+        let expectedCovariances = covarianceType == .tied ? [1, k] : [k]
+        guard expectedCovariances.contains(covariances.count) else {
+            throw EMError.invalidModel(reason: "\(covariances.count) covariance matrices for \(k) components")
+        }
+        for (index, sigma) in covariances.enumerated() {
+            guard sigma.rowCount == d, sigma.columnCount == d else {
+                throw EMError.invalidModel(
+                    reason: "covariance \(index + 1) is \(sigma.rowCount)×\(sigma.columnCount), expected \(d)×\(d)")
+            }
+            guard sigma.isFinite else { throw EMError.invalidModel(reason: "covariance \(index + 1) is not finite") }
+            guard sigma.asymmetry <= 1e-10 else {
+                throw EMError.invalidModel(reason: "covariance \(index + 1) is not symmetric")
+            }
+        }
+        var parameters: [Double] = []
+        switch covarianceType {
+        case .full:
+            for sigma in covariances { parameters += sigma.elements }
+        case .tied:
+            let first = covariances[0]
+            for (index, sigma) in covariances.enumerated()
+            where zip(sigma.elements, first.elements).contains(where: { abs($0 - $1) > 1e-12 * max(1, abs($1)) }) {
+                throw EMError.invalidModel(reason: "tied covariances differ: covariance \(index + 1) is not covariance 1")
+            }
+            parameters = first.elements
+        case .diagonal, .spherical:
+            for (index, sigma) in covariances.enumerated() {
+                for i in 0..<d {
+                    for j in 0..<d where i != j && sigma[i, j] != 0 {
+                        throw EMError.invalidModel(
+                            reason: "covariance \(index + 1) has an off-diagonal element (\(i + 1), \(j + 1)) "
+                                + "but the covariance type is \(covarianceType.rawValue)")
+                    }
+                }
+                if covarianceType == .spherical {
+                    let v = sigma[0, 0]
+                    for i in 1..<max(d, 1) where abs(sigma[i, i] - v) > 1e-12 * max(1, abs(v)) {
+                        throw EMError.invalidModel(
+                            reason: "covariance \(index + 1) is not a multiple of the identity (spherical)")
+                    }
+                    parameters.append(v)
+                } else {
+                    for i in 0..<d { parameters.append(sigma[i, i]) }
+                }
+            }
+        }
+        do {
+            try self.init(
+                covarianceType: covarianceType, weights: weights.map { $0 / sum }, means: means,
+                covarianceParameters: parameters, fitSettings: fitSettings)
+        } catch EMError.degenerateComponent(let component, _, _) {
+            throw EMError.invalidModel(reason: "covariance \(component + 1) is not positive definite")
+        }
+    }
+
+    /// Creates a mixture from compact covariance parameters, factorising each covariance.
+    ///
+    /// - Throws: `EMError.degenerateComponent(iteration: 0)` when a covariance is not positive definite.
+    init(
+        covarianceType: CovarianceType, weights: [Double], means: Matrix, covarianceParameters: [Double],
+        fitSettings: FitSettings
+    ) throws {
+        let k = weights.count
+        let d = means.columnCount
+        var factors = [Double](repeating: 0, count: covarianceParameters.count)
+        var halfLogDeterminants = [Double](repeating: 0, count: k)
+        switch covarianceType {
+        case .full, .tied:
+            let matrices = covarianceType == .full ? k : 1
+            for m in 0..<matrices {
+                let block = Array(covarianceParameters[(m * d * d)..<((m + 1) * d * d)])
+                guard let cholesky = Cholesky(symmetric: block, dimension: d) else {
+                    throw EMError.degenerateComponent(component: m, iteration: 0, reason: .singularCovariance)
+                }
+                let u = cholesky.inverseTransposed
+                factors.replaceSubrange((m * d * d)..<((m + 1) * d * d), with: u)
+                let half = -cholesky.logDeterminant / 2
+                if covarianceType == .full {
+                    halfLogDeterminants[m] = half
+                } else {
+                    for c in 0..<k { halfLogDeterminants[c] = half }
+                }
+            }
+        case .diagonal:
+            for c in 0..<k {
+                var half = 0.0
+                for j in 0..<d {
+                    let variance = covarianceParameters[c * d + j]
+                    guard variance > 0, variance.isFinite else {
+                        throw EMError.degenerateComponent(component: c, iteration: 0, reason: .singularCovariance)
+                    }
+                    factors[c * d + j] = 1 / variance.squareRoot()
+                    half -= _log(variance) / 2
+                }
+                halfLogDeterminants[c] = half
+            }
+        case .spherical:
+            for c in 0..<k {
+                let variance = covarianceParameters[c]
+                guard variance > 0, variance.isFinite else {
+                    throw EMError.degenerateComponent(component: c, iteration: 0, reason: .singularCovariance)
+                }
+                factors[c] = 1 / variance.squareRoot()
+                halfLogDeterminants[c] = -Double(d) * _log(variance) / 2
+            }
+        }
+        self.covarianceType = covarianceType
+        self.weights = weights
+        self.means = means
+        self.covarianceParameters = covarianceParameters
+        self.precisionCholesky = factors
+        self.halfLogPrecisionDeterminants = halfLogDeterminants
+        self.fitSettings = fitSettings
+    }
+
+    /// The covariance matrix Σₖ of component `k` as a full `d × d` matrix, whatever the type.
+    public func covariance(ofComponent k: Int) -> Matrix {
+        let d = dimension
+        var sigma = Matrix(rowCount: d, columnCount: d)
+        switch covarianceType {
+        case .full:
+            sigma.elements = Array(covarianceParameters[(k * d * d)..<((k + 1) * d * d)])
+        case .tied:
+            sigma.elements = covarianceParameters
+        case .diagonal:
+            for j in 0..<d { sigma[j, j] = covarianceParameters[k * d + j] }
+        case .spherical:
+            for j in 0..<d { sigma[j, j] = covarianceParameters[k] }
+        }
+        return sigma
+    }
+
+    /// Every component's covariance as a full `d × d` matrix, `[K]`.
+    public var covariances: [Matrix] { (0..<componentCount).map(covariance(ofComponent:)) }
+
+    /// The number of free parameters: `K − 1` weights, `K·d` means and the covariance parameters.
+    public var parameterCount: Int {
+        (componentCount - 1) + componentCount * dimension
+            + covarianceType.parameterCount(componentCount: componentCount, dimension: dimension)
+    }
+}
+
+extension GaussianMixture {
+    /// The same mixture with its components ordered by descending weight, ties broken by the
+    /// first coordinate of the mean (ascending), so equal fits give equal labels.
+    public func canonicalized() -> GaussianMixture {
+        let k = componentCount
+        let order = (0..<k).sorted { a, b in
+            if weights[a] != weights[b] { return weights[a] > weights[b] }
+            if means[a, 0] != means[b, 0] { return means[a, 0] < means[b, 0] }
+            return a < b
+        }
+        if order == Array(0..<k) { return self }
+        var result = self
+        let d = dimension
+        result.weights = order.map { weights[$0] }
+        result.means = means.rows(at: order)
+        result.halfLogPrecisionDeterminants = order.map { halfLogPrecisionDeterminants[$0] }
+        let stride: Int
+        switch covarianceType {
+        case .full: stride = d * d
+        case .diagonal: stride = d
+        case .spherical: stride = 1
+        case .tied: return result
+        }
+        result.covarianceParameters = order.flatMap { covarianceParameters[($0 * stride)..<(($0 + 1) * stride)] }
+        result.precisionCholesky = order.flatMap { precisionCholesky[($0 * stride)..<(($0 + 1) * stride)] }
+        return result
+    }
+}
