@@ -28,6 +28,13 @@ public struct NumericTable: Sendable {
     public var columnNames: [String]
     /// The weight column's values, when one was chosen.
     public var sampleWeights: [Double]?
+
+    /// A table of the given samples, column names and optional weights.
+    public init(samples: Matrix, columnNames: [String], sampleWeights: [Double]? = nil) {
+        self.samples = samples
+        self.columnNames = columnNames
+        self.sampleWeights = sampleWeights
+    }
 }
 
 /// Reads delimited text files of numbers (CSV, semicolon- or tab-separated).

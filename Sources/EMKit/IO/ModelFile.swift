@@ -60,6 +60,25 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
         public var seed: UInt64
         /// Mean log-likelihood after 0, 1, 2, … M-steps.
         public var history: [Double]
+
+        /// A fit record with the given values.
+        public init(
+            logLikelihood: Double, iterations: Int, converged: Bool, stopReason: String, bic: Double, aic: Double,
+            samples: Int, sampleWeight: Double, parameterCount: Int, restarts: Int, seed: UInt64, history: [Double]
+        ) {
+            self.logLikelihood = logLikelihood
+            self.iterations = iterations
+            self.converged = converged
+            self.stopReason = stopReason
+            self.bic = bic
+            self.aic = aic
+            self.samples = samples
+            self.sampleWeight = sampleWeight
+            self.parameterCount = parameterCount
+            self.restarts = restarts
+            self.seed = seed
+            self.history = history
+        }
     }
 
     /// The file form of `mixture`.

@@ -1,0 +1,112 @@
+import ArgumentParser
+import EMKit
+
+extension EMKitCommand {
+    /// `emkit fit`: fits a Gaussian mixture to a data file.
+    struct Fit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit a Gaussian mixture to a data file.",
+            discussion: """
+                Prints a summary (or, with --format json, the model file) on standard output. \
+                Save the model with --output and use it with 'emkit predict', 'score' and 'sample'.
+                """)
+
+        @Argument(help: ArgumentHelp("The data: a CSV or .npy file, or - for CSV on standard input.", valueName: "data"))
+        var data: String
+
+        @Option(name: [.customShort("k"), .long], help: "The number of mixture components.")
+        var components: Int
+
+        @Option(name: .long, help: "The covariance structure.")
+        var covariance: CovarianceType = .full
+
+        @OptionGroup var dataOptions: DataOptions
+
+        @Option(name: .long, help: ArgumentHelp("A CSV column of non-negative sample weights (name or 1-based position).", valueName: "column"))
+        var weights: String?
+
+        @Option(name: .long, help: "How each restart is initialised.")
+        var `init`: InitializationChoice = .kmeans
+
+        @Option(name: .long, help: ArgumentHelp("Start from the weights, means and covariances in this model file.", valueName: "model.json"))
+        var initFrom: String?
+
+        @Option(name: .long, help: "Added to every covariance diagonal (data units squared).")
+        var regularization: Double = 1e-6
+
+        @Flag(name: .long, help: "Hard (classification) EM: each sample goes wholly to its most probable component.")
+        var hard = false
+
+        @Option(name: .long, help: "What to do when a component empties or collapses.")
+        var onDegenerate: GaussianMixture.DegeneracyPolicy = .fail
+
+        @OptionGroup var em: EMOptionGroup
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the model file here (atomically).", valueName: "model.json"))
+        var output: String?
+
+        @Option(name: .long, help: "text: a summary for people; json: the model file.")
+        var format: OutputFormat = .text
+
+        enum InitializationChoice: String, ExpressibleByArgument, CaseIterable {
+            case kmeans, random, randomFromData = "random-from-data"
+        }
+
+        func validate() throws {
+            guard components >= 1 else { throw ValidationError("--components must be ≥ 1, got \(components)") }
+            guard regularization >= 0, regularization.isFinite else {
+                throw ValidationError("--regularization must be a finite number ≥ 0, got \(regularization)")
+            }
+        }
+
+        func run() throws {
+            let table = try dataOptions.read(data, weightColumn: weights)
+            let dataset = try RowDataset(table.samples, sampleWeights: table.sampleWeights)
+            var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
+            options.settings = .init(
+                regularization: regularization, assignment: hard ? .hard : .soft, degeneracyPolicy: onDegenerate)
+            options.em = em.emOptions
+            switch `init` {
+            case .kmeans: options.initialization = .kMeans
+            case .random: options.initialization = .randomResponsibilities
+            case .randomFromData: options.initialization = .randomFromData
+            }
+            if let initFrom {
+                let start = try GaussianMixtureFile.read(path: initFrom).mixture(path: initFrom)
+                guard start.componentCount == components else {
+                    throw ValidationError(
+                        "--components is \(components) but \(initFrom) has \(start.componentCount) components")
+                }
+                guard start.covarianceType == covariance else {
+                    throw ValidationError(
+                        "--covariance is \(covariance.rawValue) but \(initFrom) is \(start.covarianceType.rawValue); "
+                            + "pass --covariance \(start.covarianceType.rawValue)")
+                }
+                options.initialization = .parameters(start)
+            }
+            let fit: EMResult<GaussianMixture>
+            do {
+                fit = try GaussianMixture.fit(dataset, options: options)
+            } catch {
+                Terminal.clearProgress()
+                throw error
+            }
+            Terminal.clearProgress()
+            for warning in fit.warnings { Terminal.warning(warning.description) }
+            if !fit.converged {
+                Terminal.warning(
+                    "\(fit.stopReason) (\(fit.iterations) iterations); the model may be improved by a larger "
+                        + "--max-iterations or a larger --tolerance")
+            }
+            let file = try ModelRecord.file(for: fit, data: table, seed: em.seed, restarts: em.restarts)
+            if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
+            switch format {
+            case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
+            case .text: print(Summary.text(fit, file: file, data: data))
+            }
+        }
+    }
+}
+
+extension CovarianceType: ExpressibleByArgument {}
+extension GaussianMixture.DegeneracyPolicy: ExpressibleByArgument {}

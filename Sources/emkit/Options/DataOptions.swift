@@ -1,0 +1,80 @@
+import ArgumentParser
+import EMKit
+
+/// How a data file is read: shared by every subcommand that reads data.
+struct DataOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Columns to use, by header name or 1-based position, comma-separated (default: all but --weights).",
+            valueName: "list"))
+    var columns: String?
+
+    @Option(name: .long, help: ArgumentHelp("CSV field separator: comma, semicolon or tab (default: guessed).", valueName: "separator"))
+    var delimiter: Delimiter?
+
+    @Flag(
+        name: .long, inversion: .prefixedNo,
+        help: "Whether the first CSV line names the columns (default: guessed; a line with any non-number is a header).")
+    var header: Bool?
+
+    var columnSelectors: [ColumnSelector]? {
+        columns.map { $0.split(separator: ",").map { ColumnSelector(String($0).trimmingCharacters(in: .whitespaces)) } }
+    }
+
+    enum Delimiter: String, ExpressibleByArgument, CaseIterable {
+        case comma, semicolon, tab
+        var byte: UInt8 {
+            switch self {
+            case .comma: return UInt8(ascii: ",")
+            case .semicolon: return UInt8(ascii: ";")
+            case .tab: return UInt8(ascii: "\t")
+            }
+        }
+    }
+
+    /// Reads `path` (a `.npy` file, a CSV file, or `-` for CSV on standard input).
+    func read(_ path: String, weightColumn: String? = nil) throws -> NumericTable {
+        if path.lowercased().hasSuffix(".npy") {
+            if weightColumn != nil {
+                throw ValidationError("--weights needs a CSV file with a weight column; .npy files hold only samples")
+            }
+            var matrix = try NumpyReader.read(path: path)
+            var names = (1...matrix.columnCount).map { "column\($0)" }
+            if let selectors = columnSelectors {
+                let positions = try selectors.map { selector -> Int in
+                    guard case .position(let p) = selector, p >= 1, p <= matrix.columnCount else {
+                        throw DataError.unknownColumn(path: path, column: selector.description, available: names)
+                    }
+                    return p - 1
+                }
+                matrix = matrix.transposed.rows(at: positions).transposed
+                names = positions.map { names[$0] }
+            }
+            return NumericTable(samples: matrix, columnNames: names, sampleWeights: nil)
+        }
+        return try CSVReader.read(
+            path: path, delimiter: delimiter?.byte, hasHeader: header, columns: columnSelectors,
+            weightColumn: weightColumn.map(ColumnSelector.init))
+    }
+
+    /// Reads the data a model is applied to: the given columns, else the model's columns when the
+    /// file names them all, else every column.
+    func read(_ path: String, for file: GaussianMixtureFile) throws -> NumericTable {
+        if columns == nil, let modelColumns = file.columns, !path.lowercased().hasSuffix(".npy") {
+            let all = try read(path)
+            if Set(modelColumns).isSubset(of: all.columnNames), all.columnNames != modelColumns {
+                var selected = self
+                selected.columns = modelColumns.joined(separator: ",")
+                return try selected.read(path)
+            }
+            return all
+        }
+        return try read(path)
+    }
+}
+
+/// Output formats for people and for programs.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

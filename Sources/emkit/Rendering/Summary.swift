@@ -1,0 +1,42 @@
+import EMKit
+
+/// The human-readable summary of a fit.
+enum Summary {
+    static func text(_ fit: EMResult<GaussianMixture>, file: GaussianMixtureFile, data: String) -> String {
+        let model = fit.model
+        var lines: [String] = []
+        lines.append(
+            "Gaussian mixture: \(model.componentCount) components, \(model.covarianceType.rawValue) covariance, "
+                + "\(model.dimension) dimensions, fitted to \(file.fit?.samples ?? 0) samples of \(data)")
+        lines.append("\(fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst())"
+            + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts (restart \(fit.bestRestart + 1))" : ""))
+        lines.append("Mean log-likelihood per sample: \(Format.number(fit.logLikelihood, digits: 10))")
+        if let record = file.fit {
+            lines.append(
+                "BIC \(Format.number(record.bic, digits: 8))   AIC \(Format.number(record.aic, digits: 8))   "
+                    + "free parameters \(record.parameterCount)")
+        }
+        lines.append("")
+        let columns = file.columns ?? (1...model.dimension).map { "column\($0)" }
+        lines.append("Columns: " + columns.joined(separator: ", "))
+        for c in 0..<model.componentCount {
+            lines.append("")
+            lines.append("Component \(c + 1): weight \(Format.number(model.weights[c], digits: 6))")
+            lines.append("  mean        " + Format.vector(model.means.row(c), digits: 6))
+            let sigma = model.covariance(ofComponent: c)
+            switch model.covarianceType {
+            case .spherical:
+                lines.append("  variance    " + Format.number(sigma[0, 0], digits: 6))
+            case .diagonal:
+                lines.append("  variances   " + Format.vector((0..<model.dimension).map { sigma[$0, $0] }, digits: 6))
+            case .full, .tied:
+                if c > 0 && model.covarianceType == .tied { continue }
+                lines.append(model.covarianceType == .tied ? "  covariance (shared)" : "  covariance")
+                for i in 0..<model.dimension {
+                    lines.append("    " + (0..<model.dimension).map { Format.left(Format.number(sigma[i, $0], digits: 5), 12) }.joined())
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Messages and progress on standard error.
+enum Terminal {
+    /// Whether standard error is a terminal (progress is shown only then).
+    static let standardErrorIsTerminal = isatty(2) == 1
+
+    private static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Writes a line to standard error.
+    static func message(_ text: String) {
+        clearProgress()
+        write(text + "\n")
+    }
+
+    /// A warning line on standard error.
+    static func warning(_ text: String) { message("warning: " + text) }
+
+    nonisolated(unsafe) private static var progressShown = false
+
+    /// Overwrites the progress line on standard error (terminals only).
+    static func progress(_ text: String) {
+        guard standardErrorIsTerminal else { return }
+        write("\r\u{1B}[K" + text)
+        progressShown = true
+    }
+
+    /// Removes the progress line.
+    static func clearProgress() {
+        guard progressShown else { return }
+        write("\r\u{1B}[K")
+        progressShown = false
+    }
+}
