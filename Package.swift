@@ -21,7 +21,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EMKitTests",
-            dependencies: ["EMKit"],
+            dependencies: ["EMKit", "emkit"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+@testable import EMKit
+
+/// End-to-end tests of the `emkit` executable: outputs, exact error messages and exit codes.
+@Suite("emkit command line", .serialized)
+struct CommandLineTests {
+    let iris = Fixtures.path("iris.csv")
+    let features = "sepal_length,sepal_width,petal_length,petal_width"
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("fit from scikit-learn's initial parameters lands on scikit-learn's log-likelihood")
+    func fitFromScikitLearnStart() throws {
+        let fixture = try #require(Fixtures.gmm.cases.first { $0.name == "iris-sklearn-default-init" })
+        let start = try GaussianMixture(
+            weights: fixture.initial.weights, means: Matrix(rows: fixture.initial.means),
+            covariances: fixture.initial.covariances.map { Matrix(rows: $0) }, covarianceType: .full)
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let initPath = directory.appendingPathComponent("start.json").path
+        try FileAccess.writeAtomically(try GaussianMixtureFile(start).encoded(), to: initPath)
+        let expected = try #require(fixture.iterations.first { $0.iterations == 25 })
+        let modelPath = directory.appendingPathComponent("model.json").path
+        let result = try CommandRunner.run([
+            "fit", iris, "--columns", features, "-k", "3", "--init-from", initPath, "--tolerance", "0",
+            "--max-iterations", "25", "--format", "json", "--output", modelPath,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("warning: reached the iteration limit without converging (25 iterations)"))
+        let file = try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(result.standardOutput.utf8))
+        let fit = try #require(file.fit)
+        expectClose(fit.logLikelihood, expected.meanLogLikelihood, relative: 1e-6, "log-likelihood")
+        expectClose(fit.bic, expected.bic, relative: 1e-6, "BIC")
+        #expect(fit.iterations == 25 && !fit.converged && fit.stopReason == "iteration-limit")
+        #expect(file.columns == features.split(separator: ",").map(String.init))
+        // The file written with --output is the one printed, and nothing else is left behind.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: modelPath)) == Data(result.standardOutput.utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["model.json", "start.json"])
+
+        // predict, score and sample with that model.
+        let predicted = try CommandRunner.run(["predict", modelPath, iris, "--probabilities"])
+        #expect(predicted.status == 0)
+        let lines = predicted.standardOutput.split(separator: "\n")
+        #expect(lines.count == 151)
+        #expect(lines[0] == "component,probability_0,probability_1,probability_2")
+        let scored = try CommandRunner.run(["score", modelPath, iris, "--format", "json"])
+        #expect(scored.status == 0)
+        let score = try JSONSerialization.jsonObject(with: Data(scored.standardOutput.utf8)) as? [String: Any]
+        #expect(score?["samples"] as? Int == 150)
+        expectClose(score?["logLikelihood"] as? Double ?? 0, expected.meanLogLikelihood, relative: 1e-6, "score")
+        let sampled = try CommandRunner.run(["sample", modelPath, "--count", "5", "--seed", "3", "--with-component"])
+        #expect(sampled.status == 0)
+        #expect(sampled.standardOutput.split(separator: "\n").first == "sepal_length,sepal_width,petal_length,petal_width,component")
+        #expect(sampled.standardOutput.split(separator: "\n").count == 6)
+        #expect(try CommandRunner.run(["sample", modelPath, "--count", "5", "--seed", "3", "--with-component"]).standardOutput == sampled.standardOutput)
+    }
+
+    @Test("fit reads standard input and prints a summary")
+    func fitSummary() throws {
+        let csv = (0..<40).map { n in "\(Double(n % 2) * 10 + Double(n) / 40),\(Double(n % 2) * -5)" }.joined(separator: "\n")
+        let result = try CommandRunner.run(["fit", "-", "-k", "2", "--covariance", "diagonal"], input: csv)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix(
+            "Gaussian mixture: 2 components, diagonal covariance, 2 dimensions, fitted to 40 samples of -\nConverged after"))
+        #expect(result.standardOutput.contains("Component 1: weight 0.5"))
+    }
+
+    @Test("errors are one clear line on standard error with a non-zero exit", arguments: [
+        (["fit", "/nonexistent.csv", "-k", "2"], "Error: /nonexistent.csv: cannot read: no such file\n", Int32(1)),
+        (["fit", "-", "-k", "2"], "Error: -:3: expected 2 fields, found 3\n", 1),
+        (["fit", "-", "-k", "5"], "Error: cannot fit 5 components to 3 distinct samples: use at most 3 components, or add data\n", 1),
+        (["fit", "-", "-k", "0"], "Error: --components must be ≥ 1, got 0\n", 64),
+        (["fit", "-", "-k", "2", "--covariance", "round"], "", 64),
+        (["fit", "-", "-k", "2", "--columns", "z"], "Error: -: no column 'z'; the columns are: x, y\n", 1),
+    ] as [([String], String, Int32)])
+    func errors(_ arguments: [String], _ message: String, _ status: Int32) throws {
+        let input = arguments.contains("5") || arguments.contains("z") ? "x,y\n1,2\n3,4\n5,6\n1,2\n" : "x,y\n1,2\n3,4,5\n"
+        let result = try CommandRunner.run(arguments, input: input)
+        #expect(result.status == status)
+        if message.isEmpty {
+            #expect(result.standardError.hasPrefix("Error: The value 'round' is invalid for '--covariance <covariance>'"))
+        } else if status == 64 {
+            // Usage errors add the usage line after the message, as every ArgumentParser tool does.
+            #expect(result.standardError.hasPrefix(message + "Usage: emkit fit"))
+        } else {
+            #expect(result.standardError == message)
+        }
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test("a corrupt model file is refused with the field named")
+    func corruptModel() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("bad.json").path
+        try Data(#"{"format": "emkit-model", "formatVersion": 1, "kind": "gaussian-mixture"}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try CommandRunner.run(["predict", path, iris])
+        #expect(result.status == 1)
+        #expect(result.standardError == "Error: \(path): invalid model file: missing field 'covarianceType' in the top level\n")
+    }
+
+    @Test("help texts")
+    func help() throws {
+        let top = try CommandRunner.run(["--help"])
+        #expect(top.status == 0)
+        for subcommand in ["fit", "predict", "score", "sample", "demo", "bench"] {
+            #expect(top.standardOutput.contains("  \(subcommand)"), "\(subcommand) is listed")
+            let help = try CommandRunner.run([subcommand, "--help"])
+            #expect(help.status == 0 && help.standardOutput.contains("USAGE: emkit \(subcommand)"))
+        }
+        let score = try CommandRunner.run(["score", "--help"])
+        #expect(score.standardOutput == """
+            OVERVIEW: Print the mean log-likelihood per sample of a data file under a model.
+
+            USAGE: emkit score <model.json> <data> [--columns <list>] [--delimiter <separator>] [--header] [--no-header] [--format <format>]
+
+            ARGUMENTS:
+              <model.json>            A model file written by 'emkit fit'.
+              <data>                  The data: a CSV or .npy file, or - for CSV on
+                                      standard input.
+
+            OPTIONS:
+              --columns <list>        Columns to use, by header name or 1-based position,
+                                      comma-separated (default: all but --weights).
+              --delimiter <separator> CSV field separator: comma, semicolon or tab
+                                      (default: guessed). (values: comma, semicolon, tab)
+              --header/--no-header    Whether the first CSV line names the columns
+                                      (default: guessed; a line with any non-number is a
+                                      header).
+              --format <format>       text, or json: {"logLikelihood": …, "samples": …}.
+                                      (values: text, json; default: text)
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+        let fit = try CommandRunner.run(["fit", "--help"])
+        for option in ["--components", "--covariance", "--columns", "--weights", "--init ", "--init-from", "--restarts",
+                       "--tolerance", "--max-iterations", "--regularization", "--seed", "--output", "--format", "--hard",
+                       "--on-degenerate", "--threads", "--quiet"] {
+            #expect(fit.standardOutput.contains(option), "fit --help mentions \(option)")
+        }
+    }
+
+    @Test("demo recovers seed 004's mixture and the Iris species")
+    func demo() throws {
+        let result = try CommandRunner.run(["demo"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("1. Seed 004"))
+        #expect(result.standardOutput.contains("2. Fisher's Iris"))
+        #expect(result.standardOutput.contains("agreement with the true labels: 98.5% of points"))
+        #expect(result.standardOutput.contains("agreement with the true labels: 96.67% of points"))
+    }
+}
