@@ -11,21 +11,13 @@ extension EMKitCommand {
                 with --probabilities, also one 'probability_K' column per component (the responsibilities).
                 """)
 
-        @Argument(help: ArgumentHelp("A model file written by 'emkit fit'.", valueName: "model.json"))
-        var model: String
-
-        @Argument(help: ArgumentHelp("The data: a CSV or .npy file, or - for CSV on standard input.", valueName: "data"))
-        var data: String
-
-        @OptionGroup var dataOptions: DataOptions
+        @OptionGroup var arguments: ModelDataArguments
 
         @Flag(name: .long, help: "Also print each component's posterior probability.")
         var probabilities = false
 
         func run() throws {
-            let file = try GaussianMixtureFile.read(path: model)
-            let mixture = try file.mixture(path: model)
-            let table = try dataOptions.read(data, for: file)
+            let (mixture, table) = try arguments.load()
             let labels = try mixture.predict(table.samples)
             var output = "component"
             if probabilities {
@@ -49,21 +41,13 @@ extension EMKitCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the mean log-likelihood per sample of a data file under a model.")
 
-        @Argument(help: ArgumentHelp("A model file written by 'emkit fit'.", valueName: "model.json"))
-        var model: String
-
-        @Argument(help: ArgumentHelp("The data: a CSV or .npy file, or - for CSV on standard input.", valueName: "data"))
-        var data: String
-
-        @OptionGroup var dataOptions: DataOptions
+        @OptionGroup var arguments: ModelDataArguments
 
         @Option(name: .long, help: "text, or json: {\"logLikelihood\": …, \"samples\": …}.")
         var format: OutputFormat = .text
 
         func run() throws {
-            let file = try GaussianMixtureFile.read(path: model)
-            let mixture = try file.mixture(path: model)
-            let table = try dataOptions.read(data, for: file)
+            let (mixture, table) = try arguments.load()
             let score = try mixture.score(table.samples)
             switch format {
             case .json: print("{\"logLikelihood\": \(score), \"samples\": \(table.samples.rowCount)}")

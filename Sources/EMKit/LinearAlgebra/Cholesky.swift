@@ -48,34 +48,36 @@ public struct Cholesky: Sendable {
     /// and `log det A⁻¹ / 2 = Σᵢ log Uᵢᵢ`. Computed by forward substitution, never by
     /// forming `A⁻¹`.
     public var inverseTransposed: [Double] {
-        let n = dimension
-        // Solve L M = I column by column (M = L⁻¹ is lower triangular), then U = Mᵀ.
-        var u = [Double](repeating: 0, count: n * n)
-        for column in 0..<n {
-            for i in column..<n {
-                var s = i == column ? 1.0 : 0.0
-                for k in column..<i { s -= lower[i * n + k] * u[column * n + k] }
-                // u[column, i] = M[i, column]
-                u[column * n + i] = s / lower[i * n + i]
-            }
-        }
-        return u
+        transposed(lowerTriangularInverse(lower, dimension: dimension), dimension: dimension)
     }
+}
+
+/// `L⁻¹` for a lower-triangular `L` with a non-zero diagonal (row-major `n × n`), by forward
+/// substitution column by column; the result is lower triangular.
+func lowerTriangularInverse(_ l: [Double], dimension n: Int) -> [Double] {
+    var inverse = [Double](repeating: 0, count: n * n)
+    for column in 0..<n {
+        for i in column..<n {
+            var s = i == column ? 1.0 : 0.0
+            for k in column..<i { s -= l[i * n + k] * inverse[k * n + column] }
+            inverse[i * n + column] = s / l[i * n + i]
+        }
+    }
+    return inverse
+}
+
+/// The transpose of a row-major `n × n` matrix.
+func transposed(_ a: [Double], dimension n: Int) -> [Double] {
+    var result = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { for j in 0..<n { result[j * n + i] = a[i * n + j] } }
+    return result
 }
 
 /// The covariance `Σ = (U Uᵀ)⁻¹` from the upper-triangular precision Cholesky factor `U`
 /// (row-major `n × n`). Computed as `L Lᵀ` with `L = U⁻ᵀ`, by substitution.
 func covariance(fromPrecisionCholesky u: [Double], dimension n: Int) -> [Double] {
-    // U is upper triangular; Uᵀ is lower triangular. L = (Uᵀ)⁻¹ is lower triangular.
-    var l = [Double](repeating: 0, count: n * n)
-    for column in 0..<n {
-        for i in column..<n {
-            var s = i == column ? 1.0 : 0.0
-            // (Uᵀ)[i, k] = U[k, i]
-            for k in column..<i { s -= u[k * n + i] * l[k * n + column] }
-            l[i * n + column] = s / u[i * n + i]
-        }
-    }
+    // Uᵀ is lower triangular and L = (Uᵀ)⁻¹ is too; Σ = L Lᵀ.
+    let l = lowerTriangularInverse(transposed(u, dimension: n), dimension: n)
     var sigma = [Double](repeating: 0, count: n * n)
     for i in 0..<n {
         for j in 0...i {

@@ -9,7 +9,11 @@ enum Format {
             let decimals = max(0, digits - 1 - Int((magnitude).log10Floor))
             return trimmed(fixed(value, decimals: decimals))
         }
-        return "\(value)"
+        // Scientific notation with the same number of significant digits: 5.6725e-28.
+        let exponent = magnitude.log10Floor
+        var mantissa = value
+        if exponent > 0 { for _ in 0..<exponent { mantissa /= 10 } } else { for _ in 0..<(-exponent) { mantissa *= 10 } }
+        return trimmed(fixed(mantissa, decimals: max(0, digits - 1))) + "e" + String(exponent)
     }
 
     /// `value` with exactly `decimals` digits after the point.

@@ -33,7 +33,7 @@ enum Summary {
                 if c > 0 && model.covarianceType == .tied { continue }
                 lines.append(model.covarianceType == .tied ? "  covariance (shared)" : "  covariance")
                 for i in 0..<model.dimension {
-                    lines.append("    " + (0..<model.dimension).map { Format.left(Format.number(sigma[i, $0], digits: 5), 12) }.joined())
+                    lines.append("    " + (0..<model.dimension).map { " " + Format.left(Format.number(sigma[i, $0], digits: 5), 11) }.joined())
                 }
             }
         }

@@ -1,0 +1,20 @@
+import ArgumentParser
+import EMKit
+
+/// A model file and a data file to apply it to: shared by `predict` and `score`.
+struct ModelDataArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("A model file written by 'emkit fit'.", valueName: "model.json"))
+    var model: String
+
+    @Argument(help: ArgumentHelp("The data: a CSV or .npy file, or - for CSV on standard input.", valueName: "data"))
+    var data: String
+
+    @OptionGroup var dataOptions: DataOptions
+
+    /// The checked model and the data's columns it applies to.
+    func load() throws -> (mixture: GaussianMixture, table: NumericTable) {
+        let file = try GaussianMixtureFile.read(path: model)
+        let mixture = try file.mixture(path: model)
+        return (mixture, try dataOptions.read(data, for: file))
+    }
+}
