@@ -11,7 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "EMKit"),
+        // The E-step's arithmetic in C, compiled for AVX2+FMA and picked at run time.
+        .target(name: "EMKitKernels"),
+        .target(name: "EMKit", dependencies: ["EMKitKernels"]),
         .executableTarget(
             name: "emkit",
             dependencies: [

@@ -1,67 +1,63 @@
+import EMKitKernels
+
 extension GaussianMixture {
-    /// Calls `body` once per row of `rows` (row-major, `dimension` values each) with the row
-    /// index, a pointer to the row, the weighted log-densities `log πₖ + log 𝒩(x | μₖ, Σₖ)` for
-    /// every k (`[K]`), and the centred row `x − μₖ` for every k (`[K × d]`).
+    /// The number of rows whose densities are computed together: large enough to amortise the
+    /// per-component set-up, small enough that a block's K × rows values stay in cache.
+    static let blockRows = 256
+
+    /// Calls `body` once per block of up to `blockRows` consecutive rows of `rows` (row-major,
+    /// `dimension` values each) with the block's first row, its row count, and the weighted
+    /// log-densities `log πₖ + log 𝒩(xᵢ | μₖ, Σₖ)` of its rows, row-major `count × K`.
     ///
     /// ```
     /// log 𝒩(x | μ, Σ) = −½ d log 2π + Σᵢ log Uᵢᵢ − ½ ‖(x − μ)ᵀ U‖²,   Σ⁻¹ = U Uᵀ
     /// ```
     ///
-    /// This is the E-step's inner loop and the only place densities are computed.
+    /// This is the only place densities are computed; the distances come from the C kernels
+    /// (`EMKitKernels`), which run AVX2 + FMA code where the processor has it.
     /// - Complexity: O(K·d²/2) per row for full and tied covariances, O(K·d) otherwise.
-    @inline(__always)
-    func forEachRowLogDensities(
+    func forEachBlockLogDensities(
         _ rows: UnsafePointer<Double>, count: Int,
-        _ body: (_ row: Int, _ x: UnsafePointer<Double>, _ logDensities: UnsafeMutablePointer<Double>,
-                 _ centred: UnsafePointer<Double>) -> Void
+        _ body: (_ start: Int, _ count: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
     ) {
         let k = componentCount
         let d = dimension
+        let blockRows = Self.blockRows
         let constants = (0..<k).map { _log(weights[$0]) - 0.5 * Double(d) * logTwoPi + halfLogPrecisionDeterminants[$0] }
-        let logDensities = UnsafeMutablePointer<Double>.allocate(capacity: k)
-        let centred = UnsafeMutablePointer<Double>.allocate(capacity: k * d)
-        let projected = UnsafeMutablePointer<Double>.allocate(capacity: d)
+        let logDensities = UnsafeMutablePointer<Double>.allocate(capacity: k * blockRows)
+        let distances = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: emk_triangular_distances_scratch(d))
         defer {
             logDensities.deallocate()
-            centred.deallocate()
-            projected.deallocate()
+            distances.deallocate()
+            scratch.deallocate()
         }
+        // Spherical factors are expanded to one per coordinate so one diagonal kernel serves both.
+        let factors: [Double] =
+            covarianceType == .spherical
+            ? (0..<(k * d)).map { precisionCholesky[$0 / d] } : precisionCholesky
         let type = covarianceType
         means.elements.withUnsafeBufferPointer { meanBuffer in
-            precisionCholesky.withUnsafeBufferPointer { factorBuffer in
+            factors.withUnsafeBufferPointer { factorBuffer in
                 let mu = meanBuffer.baseAddress.unsafelyUnwrapped
-                let factors = factorBuffer.baseAddress.unsafelyUnwrapped
-                for n in 0..<count {
-                    let x = rows + n * d
+                let f = factorBuffer.baseAddress.unsafelyUnwrapped
+                var start = 0
+                while start < count {
+                    let n = min(blockRows, count - start)
+                    let block = rows + start * d
                     for c in 0..<k {
-                        let z = centred + c * d
-                        let m = mu + c * d
-                        for j in 0..<d { z[j] = x[j] - m[j] }
-                        var distance = 0.0
                         switch type {
-                        case .full, .tied:
-                            // y = zᵀ U, U upper triangular: yⱼ = Σ_{i ≤ j} zᵢ Uᵢⱼ, row i of U is contiguous.
-                            let u = type == .full ? factors + c * d * d : factors
-                            for j in 0..<d { projected[j] = 0 }
-                            for i in 0..<d {
-                                let zi = z[i]
-                                let ui = u + i * d
-                                for j in i..<d { projected[j] += zi * ui[j] }
-                            }
-                            for j in 0..<d { distance += projected[j] * projected[j] }
-                        case .diagonal:
-                            let f = factors + c * d
-                            for j in 0..<d {
-                                let y = z[j] * f[j]
-                                distance += y * y
-                            }
-                        case .spherical:
-                            for j in 0..<d { distance += z[j] * z[j] }
-                            distance *= factors[c] * factors[c]
+                        case .full:
+                            emk_triangular_distances(n, d, block, mu + c * d, f + c * d * d, distances, scratch)
+                        case .tied:
+                            emk_triangular_distances(n, d, block, mu + c * d, f, distances, scratch)
+                        case .diagonal, .spherical:
+                            emk_diagonal_distances(n, d, block, mu + c * d, f + c * d, distances)
                         }
-                        logDensities[c] = constants[c] - 0.5 * distance
+                        for b in 0..<n { logDensities[b * k + c] = constants[c] - 0.5 * distances[b] }
                     }
-                    body(n, x, logDensities, centred)
+                    body(start, n, logDensities)
+                    start += n
                 }
             }
         }

@@ -1,3 +1,5 @@
+import EMKitKernels
+
 extension GaussianMixture: EMModel {
     public typealias Dataset = RowDataset
 
@@ -27,49 +29,54 @@ extension GaussianMixture: EMModel {
         var logLikelihood = 0.0
         var totalWeight = 0.0
         let full = covarianceType.scatterShape == .full
+        let blockRows = Self.blockRows
+        // Responsibilities of a block, component-major (`K × blockRows`), times the sample weights.
+        let responsibilities = UnsafeMutablePointer<Double>.allocate(capacity: k * blockRows)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: emk_accumulate_full_scratch(d))
+        defer {
+            responsibilities.deallocate()
+            scratch.deallocate()
+        }
+        let shifts = means.elements
         accumulator.weights.withUnsafeMutableBufferPointer { weightBuffer in
             accumulator.firstMoments.withUnsafeMutableBufferPointer { firstBuffer in
                 accumulator.secondMoments.withUnsafeMutableBufferPointer { secondBuffer in
-                    let componentWeights = weightBuffer.baseAddress.unsafelyUnwrapped
-                    let first = firstBuffer.baseAddress.unsafelyUnwrapped
-                    let second = secondBuffer.baseAddress.unsafelyUnwrapped
-                    chunk.withUnsafeRows { rows, sampleWeights in
-                        forEachRowLogDensities(rows, count: chunk.rows.count) { n, x, logDensities, centred in
-                            let w = sampleWeights?[n] ?? 1
-                            if w == 0 { return }
-                            let (logSum, best) = logSumExp(logDensities, count: k)
-                            if tracksWorst && logSum < worst.threshold {
-                                worst.offer(logLikelihood: logSum, values: Array(UnsafeBufferPointer(start: x, count: d)))
-                            }
-                            totalWeight += w
-                            if hard {
-                                logLikelihood += w * logDensities[best]
-                                for c in 0..<k { logDensities[c] = c == best ? w : 0 }
-                            } else {
-                                logLikelihood += w * logSum
-                                for c in 0..<k { logDensities[c] = w * _exp(logDensities[c] - logSum) }
-                            }
-                            // logDensities now holds wᵢ rᵢₖ.
-                            for c in 0..<k {
-                                let r = logDensities[c]
-                                if r == 0 { continue }
-                                componentWeights[c] += r
-                                let z = centred + c * d
-                                let s1 = first + c * d
-                                if full {
-                                    let s2 = second + c * d * d
-                                    for i in 0..<d {
-                                        let rz = r * z[i]
-                                        s1[i] += rz
-                                        let row = s2 + i * d
-                                        for j in i..<d { row[j] += rz * z[j] }
+                    shifts.withUnsafeBufferPointer { shiftBuffer in
+                        let componentWeights = weightBuffer.baseAddress.unsafelyUnwrapped
+                        let first = firstBuffer.baseAddress.unsafelyUnwrapped
+                        let second = secondBuffer.baseAddress.unsafelyUnwrapped
+                        let shift = shiftBuffer.baseAddress.unsafelyUnwrapped
+                        chunk.withUnsafeRows { rows, sampleWeights in
+                            forEachBlockLogDensities(rows, count: chunk.rows.count) { start, n, logDensities in
+                                for b in 0..<n {
+                                    let w = sampleWeights?[start + b] ?? 1
+                                    let row = logDensities + b * k
+                                    if w == 0 {
+                                        for c in 0..<k { responsibilities[c * blockRows + b] = 0 }
+                                        continue
                                     }
-                                } else {
-                                    let s2 = second + c * d
-                                    for i in 0..<d {
-                                        let rz = r * z[i]
-                                        s1[i] += rz
-                                        s2[i] += rz * z[i]
+                                    let (logSum, best) = logSumExp(row, count: k)
+                                    if tracksWorst && logSum < worst.threshold {
+                                        let x = rows + (start + b) * d
+                                        worst.offer(logLikelihood: logSum, values: Array(UnsafeBufferPointer(start: x, count: d)))
+                                    }
+                                    totalWeight += w
+                                    if hard {
+                                        logLikelihood += w * row[best]
+                                        for c in 0..<k { responsibilities[c * blockRows + b] = c == best ? w : 0 }
+                                    } else {
+                                        logLikelihood += w * logSum
+                                        for c in 0..<k { responsibilities[c * blockRows + b] = w * _exp(row[c] - logSum) }
+                                    }
+                                }
+                                let block = rows + start * d
+                                for c in 0..<k {
+                                    let r = responsibilities + c * blockRows
+                                    for b in 0..<n { componentWeights[c] += r[b] }
+                                    if full {
+                                        emk_accumulate_full(n, d, block, shift + c * d, r, first + c * d, second + c * d * d, scratch)
+                                    } else {
+                                        emk_accumulate_diagonal(n, d, block, shift + c * d, r, first + c * d, second + c * d)
                                     }
                                 }
                             }

@@ -12,9 +12,10 @@ extension GaussianMixture {
                 row: index / samples.columnCount, column: index % samples.columnCount, value: samples.elements[index])
         }
         guard samples.rowCount > 0 else { return }
+        let k = componentCount
         samples.elements.withUnsafeBufferPointer { buffer in
-            forEachRowLogDensities(buffer.baseAddress.unsafelyUnwrapped, count: samples.rowCount) { n, _, logDensities, _ in
-                body(n, logDensities)
+            forEachBlockLogDensities(buffer.baseAddress.unsafelyUnwrapped, count: samples.rowCount) { start, n, logDensities in
+                for b in 0..<n { body(start + b, logDensities + b * k) }
             }
         }
     }
