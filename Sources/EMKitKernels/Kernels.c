@@ -62,52 +62,60 @@ diagonal_distances_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
     }
 }
 
+// The scatter update is a small matrix product, S += (r ⊙ Z)ᵀ Z over a block of rows. It is
+// computed by a register-tiled micro-kernel: a TILE_I × TILE_J tile of S stays in registers
+// while the rows stream past, each row contributing TILE_I broadcasts, TILE_J/4 vector loads
+// and TILE_I · TILE_J/4 fused multiply-adds. The dimension is padded with zeros to a multiple of
+// TILE_J so that the tiles need no edge cases.
+#define TILE_I 4
+#define TILE_J 8
+#define SCATTER_BLOCK 64
+
+static inline ptrdiff_t padded_dimension(ptrdiff_t d) { return (d + TILE_J - 1) / TILE_J * TILE_J; }
+
 static inline __attribute__((always_inline)) void
 accumulate_full_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
                      const double *restrict shift, const double *restrict r,
                      double *restrict first, double *restrict second, double *restrict scratch) {
-    // Lane-wise partial sums over all groups, reduced once at the end: no horizontal sums
-    // in the inner loop. Layout: zt (d*LANES), first lanes (d*LANES), second lanes (d*d*LANES).
-    double *restrict zt = scratch;
-    double *restrict first_lanes = zt + d * LANES;
-    double *restrict second_lanes = first_lanes + d * LANES;
-    for (ptrdiff_t i = 0; i < d * LANES; i++) first_lanes[i] = 0;
-    for (ptrdiff_t i = 0; i < d; i++)
-        for (ptrdiff_t j = i; j < d; j++)
-            for (int l = 0; l < LANES; l++) second_lanes[(i * d + j) * LANES + l] = 0;
-    for (ptrdiff_t g = 0; g < n; g += LANES) {
-        const ptrdiff_t count = n - g < LANES ? n - g : LANES;
-        double rg[LANES];
-        int any = 0;
-        for (int l = 0; l < LANES; l++) {
-            rg[l] = l < count ? r[g + l] : 0;
-            any |= rg[l] != 0;
+    const ptrdiff_t dp = padded_dimension(d);
+    double *restrict z = scratch;                    // SCATTER_BLOCK × dp
+    double *restrict wz = z + SCATTER_BLOCK * dp;    // SCATTER_BLOCK × dp
+    double *restrict sums = wz + SCATTER_BLOCK * dp; // dp × dp, upper tiles
+    for (ptrdiff_t i = 0; i < dp * dp; i++) sums[i] = 0;
+    for (ptrdiff_t start = 0; start < n; start += SCATTER_BLOCK) {
+        ptrdiff_t count = 0;
+        for (ptrdiff_t b = start; b < n && b < start + SCATTER_BLOCK; b++) {
+            const double rb = r[b];
+            if (rb == 0) continue;
+            const double *x = rows + b * d;
+            double *zb = z + count * dp;
+            double *wzb = wz + count * dp;
+            for (ptrdiff_t i = 0; i < d; i++) {
+                zb[i] = x[i] - shift[i];
+                wzb[i] = rb * zb[i];
+                first[i] += wzb[i];
+            }
+            for (ptrdiff_t i = d; i < dp; i++) zb[i] = wzb[i] = 0;
+            count++;
         }
-        if (!any) continue;
-        centre_transposed(count, d, rows + g * d, shift, zt);
-        for (ptrdiff_t i = 0; i < d; i++) {
-            double wz[LANES];
-            const double *zi = zt + i * LANES;
-            for (int l = 0; l < LANES; l++) wz[l] = rg[l] * zi[l];
-            double *fi = first_lanes + i * LANES;
-            for (int l = 0; l < LANES; l++) fi[l] += wz[l];
-            for (ptrdiff_t j = i; j < d; j++) {
-                const double *zj = zt + j * LANES;
-                double *sij = second_lanes + (i * d + j) * LANES;
-                for (int l = 0; l < LANES; l++) sij[l] += wz[l] * zj[l];
+        for (ptrdiff_t i0 = 0; i0 < dp; i0 += TILE_I) {
+            for (ptrdiff_t j0 = i0 / TILE_J * TILE_J; j0 < dp; j0 += TILE_J) {
+                double acc[TILE_I][TILE_J] = {{0}};
+                for (ptrdiff_t b = 0; b < count; b++) {
+                    const double *zb = z + b * dp + j0;
+                    const double *wzb = wz + b * dp + i0;
+                    for (int ii = 0; ii < TILE_I; ii++) {
+                        const double w = wzb[ii];
+                        for (int jj = 0; jj < TILE_J; jj++) acc[ii][jj] += w * zb[jj];
+                    }
+                }
+                for (int ii = 0; ii < TILE_I; ii++)
+                    for (int jj = 0; jj < TILE_J; jj++) sums[(i0 + ii) * dp + j0 + jj] += acc[ii][jj];
             }
         }
     }
-    for (ptrdiff_t i = 0; i < d; i++) {
-        double s = 0;
-        for (int l = 0; l < LANES; l++) s += first_lanes[i * LANES + l];
-        first[i] += s;
-        for (ptrdiff_t j = i; j < d; j++) {
-            double t = 0;
-            for (int l = 0; l < LANES; l++) t += second_lanes[(i * d + j) * LANES + l];
-            second[i * d + j] += t;
-        }
-    }
+    for (ptrdiff_t i = 0; i < d; i++)
+        for (ptrdiff_t j = i; j < d; j++) second[i * d + j] += sums[i * dp + j];
 }
 
 static inline __attribute__((always_inline)) void
@@ -194,4 +202,7 @@ void emk_accumulate_diagonal(ptrdiff_t n, ptrdiff_t d, const double *rows, const
 
 ptrdiff_t emk_triangular_distances_scratch(ptrdiff_t d) { return d * LANES; }
 
-ptrdiff_t emk_accumulate_full_scratch(ptrdiff_t d) { return (2 * d + d * d) * LANES; }
+ptrdiff_t emk_accumulate_full_scratch(ptrdiff_t d) {
+    const ptrdiff_t dp = padded_dimension(d);
+    return 2 * SCATTER_BLOCK * dp + dp * dp;
+}
