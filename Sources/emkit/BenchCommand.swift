@@ -55,7 +55,7 @@ extension EMKitCommand {
             let times = log.intervals.sorted()
             let median = times[times.count / 2]
             let flops = Double(n) * Double(k) * flopsPerSampleAndComponent
-            let peak = peakResidentBytes()
+            let peak = ProcessStatus.peakResidentBytes
             let dataBytes = Double(n * d * 8)
             switch format {
             case .json:
@@ -108,15 +108,6 @@ extension EMKitCommand {
                 covariances: covariance == .tied ? [covariances[0]] : covariances, covarianceType: covariance)
         }
 
-        /// The process's peak resident set size, from /proc/self/status (0 where unavailable).
-        private func peakResidentBytes() -> Int {
-            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-                let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-                return kilobytes * 1024
-            }
-            return 0
-        }
     }
 }
 

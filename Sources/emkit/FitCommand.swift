@@ -25,6 +25,16 @@ extension EMKitCommand {
         @Option(name: .long, help: ArgumentHelp("A CSV column of non-negative sample weights (name or 1-based position).", valueName: "column"))
         var weights: String?
 
+        @Option(name: .long, help: "Keep the data as 64-bit (double) or 32-bit (float, half the memory) numbers; arithmetic is in double either way.")
+        var precision: Precision = .double
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Stream data larger than this (bytes, or with K, M, G) from disk in chunks each iteration instead of holding it in memory.",
+                valueName: "size"))
+        var maxMemory: ByteCount?
+
         @Option(name: .long, help: "How each restart is initialised.")
         var `init`: InitializationChoice = .kmeans
 
@@ -41,6 +51,9 @@ extension EMKitCommand {
         var onDegenerate: GaussianMixture.DegeneracyPolicy = .fail
 
         @OptionGroup var em: EMOptionGroup
+
+        @Flag(name: .long, help: "Print the fit's wall-clock seconds and peak memory to standard error as one JSON line.")
+        var reportTiming = false
 
         @Option(name: [.short, .long], help: ArgumentHelp("Write the model file here (atomically).", valueName: "model.json"))
         var output: String?
@@ -60,8 +73,9 @@ extension EMKitCommand {
         }
 
         func run() throws {
-            let table = try dataOptions.read(data, weightColumn: weights)
-            let dataset = try RowDataset(table.samples, sampleWeights: table.sampleWeights)
+            let opened = try dataOptions.open(data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes)
+            defer { opened.close() }
+            let dataset = opened.dataset
             var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
             options.settings = .init(
                 regularization: regularization, assignment: hard ? .hard : .soft, degeneracyPolicy: onDegenerate)
@@ -85,6 +99,8 @@ extension EMKitCommand {
                 options.initialization = .parameters(start)
             }
             let fit: EMResult<GaussianMixture>
+            let clock = ContinuousClock()
+            let started = clock.now
             do {
                 fit = try GaussianMixture.fit(dataset, options: options)
             } catch {
@@ -92,17 +108,24 @@ extension EMKitCommand {
                 throw error
             }
             Terminal.clearProgress()
+            if reportTiming {
+                let elapsed = clock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                Terminal.message(
+                    "{\"fitSeconds\": \(seconds), \"iterations\": \(fit.restarts.map(\.iterations).reduce(0, +)), "
+                        + "\"peakResidentBytes\": \(ProcessStatus.peakResidentBytes), \"threads\": \(em.threads ?? ExpectationMaximization.defaultThreadCount)}")
+            }
             for warning in fit.warnings { Terminal.warning(warning.description) }
             if !fit.converged {
                 Terminal.warning(
                     "\(fit.stopReason) (\(fit.iterations) iterations); the model may be improved by a larger "
                         + "--max-iterations or a larger --tolerance")
             }
-            let file = try ModelRecord.file(for: fit, data: table, seed: em.seed, restarts: em.restarts)
+            let file = try ModelRecord.file(for: fit, columns: opened.columnNames, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
             if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
             switch format {
             case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
-            case .text: print(Summary.text(fit, file: file, data: data))
+            case .text: print(Summary.text(fit, file: file, data: opened.description))
             }
         }
     }

@@ -94,6 +94,36 @@ struct CommandLineTests {
         #expect(result.standardOutput.isEmpty)
     }
 
+    @Test("--max-memory streams CSV and .npy files and gives the in-memory model exactly")
+    func streaming() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var generator = SeededGenerator(seed: 3)
+        let samples = Datasets.seed004Mixture.sample(count: 3000, using: &generator).samples
+        let csv = directory.appendingPathComponent("data.csv").path
+        let npy = directory.appendingPathComponent("data.npy").path
+        try FileAccess.writeAtomically(Array(("x,y\n" + samples.rows.map { "\($0[0]),\($0[1])" }.joined(separator: "\n")).utf8), to: csv)
+        try FileAccess.writeAtomically(NumpyReader.encode(samples), to: npy)
+        let common = ["-k", "3", "--restarts", "2", "--seed", "9", "--format", "json"]
+        let inMemory = try CommandRunner.run(["fit", csv] + common)
+        let streamedCSV = try CommandRunner.run(["fit", csv, "--max-memory", "4K"] + common)
+        #expect(inMemory.status == 0 && streamedCSV.status == 0, "\(streamedCSV.standardError)")
+        #expect(streamedCSV.standardOutput == inMemory.standardOutput)
+        let mapped = try CommandRunner.run(["fit", npy] + common)
+        let streamedNumpy = try CommandRunner.run(["fit", npy, "--max-memory", "4K"] + common)
+        #expect(mapped.status == 0 && streamedNumpy.status == 0, "\(streamedNumpy.standardError)")
+        #expect(streamedNumpy.standardOutput == mapped.standardOutput)
+        // No temporary copy is left behind.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
+            .filter { $0.hasPrefix("emkit-stream-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+        let single = try CommandRunner.run(["fit", npy, "--precision", "float"] + common)
+        #expect(single.status == 0)
+        let a = try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(single.standardOutput.utf8))
+        let b = try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(mapped.standardOutput.utf8))
+        expectClose(a.fit?.logLikelihood ?? 0, b.fit?.logLikelihood ?? 1, relative: 1e-4, "float precision")
+    }
+
     @Test("a corrupt model file is refused with the field named")
     func corruptModel() throws {
         let directory = try temporaryDirectory()

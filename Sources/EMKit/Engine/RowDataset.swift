@@ -1,70 +1,121 @@
-/// Rows of real-valued samples, with optional per-row weights, visited in fixed-size blocks.
+/// Rows of real-valued samples, with optional per-row weights, visited in fixed-size chunks.
 ///
-/// This is the data of every model whose samples are vectors (Gaussian mixtures, k-means).
-/// The block size is fixed (default 2048 rows), never derived from the thread count, so
-/// results do not depend on how many threads run.
+/// This is the data of every model whose samples are vectors (Gaussian mixtures, k-means). The
+/// rows live in a `RowSource`: a `Matrix` in memory, `Float32Rows`, or a `.npy` file that is
+/// memory-mapped or streamed (`NumpyFile`), so data larger than memory is fitted exactly as data
+/// in memory. The chunk size is fixed (default 2048 rows), never derived from the thread count,
+/// so results do not depend on how many threads run.
 public struct RowDataset: EMDataset {
-    /// The samples, one per row.
-    public let samples: Matrix
-    /// Optional non-negative weight per row (`samples.rowCount` values); `nil` weighs every row 1.
+    /// Where the rows are.
+    public let source: any RowSource
+    /// Optional non-negative weight per row (`sampleCount` values); `nil` weighs every row 1.
     /// A row of weight `w` counts as `w` copies of itself.
     public let sampleWeights: [Double]?
     /// The number of rows per chunk.
     public let rowsPerChunk: Int
 
-    /// Wraps samples and their optional weights, after checking them.
+    /// Wraps in-memory samples and their optional weights, after checking them.
     ///
     /// - Throws: `EMError.noSamples` for no rows or no columns, `EMError.nonFiniteValue` for a
     ///   NaN or infinite value, `EMError.invalidWeight` for a negative or non-finite weight or
     ///   all-zero weights, `EMError.invalidParameter` when the weights do not match the rows.
     public init(_ samples: Matrix, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048) throws {
-        guard samples.rowCount > 0, samples.columnCount > 0 else { throw EMError.noSamples }
+        try self.init(source: samples, sampleWeights: sampleWeights, rowsPerChunk: rowsPerChunk)
+    }
+
+    /// Wraps the rows of any source and their optional weights, after checking them (one pass
+    /// over the rows).
+    ///
+    /// - Throws: as `init(_:sampleWeights:rowsPerChunk:)`, and what the source throws on reading.
+    public init(source: any RowSource, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048) throws {
+        guard source.rowCount > 0, source.columnCount > 0 else { throw EMError.noSamples }
         guard rowsPerChunk > 0 else {
             throw EMError.invalidParameter(name: "rowsPerChunk", value: "\(rowsPerChunk)", expected: "an integer ≥ 1")
         }
-        if let index = samples.elements.firstIndex(where: { !$0.isFinite }) {
-            throw EMError.nonFiniteValue(
-                row: index / samples.columnCount, column: index % samples.columnCount, value: samples.elements[index])
-        }
         if let weights = sampleWeights {
-            guard weights.count == samples.rowCount else {
+            guard weights.count == source.rowCount else {
                 throw EMError.invalidParameter(
                     name: "sampleWeights", value: "\(weights.count) values",
-                    expected: "one weight per row (\(samples.rowCount))")
+                    expected: "one weight per row (\(source.rowCount))")
             }
             if let row = weights.firstIndex(where: { !($0 >= 0) || !$0.isFinite }) {
                 throw EMError.invalidWeight(row: row, value: weights[row])
             }
             guard weights.contains(where: { $0 > 0 }) else { throw EMError.invalidWeight(row: nil, value: 0) }
         }
-        self.samples = samples
+        self.source = source
         self.sampleWeights = sampleWeights
         self.rowsPerChunk = rowsPerChunk
+        let d = source.columnCount
+        try forEachChunk { start, count, rows, _ in
+            for i in 0..<(count * d) where !rows[i].isFinite {
+                throw EMError.nonFiniteValue(row: start + i / d, column: i % d, value: rows[i])
+            }
+        }
     }
 
     /// The number of samples (rows).
-    public var sampleCount: Int { samples.rowCount }
+    public var sampleCount: Int { source.rowCount }
     /// The dimension of each sample (columns).
-    public var dimension: Int { samples.columnCount }
+    public var dimension: Int { source.columnCount }
     /// The total sample weight: the row count when unweighted.
-    public var totalWeight: Double { sampleWeights?.reduce(0, +) ?? Double(samples.rowCount) }
+    public var totalWeight: Double { sampleWeights?.reduce(0, +) ?? Double(source.rowCount) }
 
-    public var chunkCount: Int { (samples.rowCount + rowsPerChunk - 1) / rowsPerChunk }
+    public var chunkCount: Int { (source.rowCount + rowsPerChunk - 1) / rowsPerChunk }
 
     public func chunk(at index: Int) -> RowBlock {
         let start = index * rowsPerChunk
-        return RowBlock(dataset: self, rows: start..<min(start + rowsPerChunk, samples.rowCount))
+        return RowBlock(dataset: self, rows: start..<min(start + rowsPerChunk, source.rowCount))
     }
 
-    /// The number of distinct rows, counting no further than `limit`.
-    func distinctRowCount(upTo limit: Int) -> Int {
-        var seen = Set<[Double]>()
-        for i in 0..<samples.rowCount where sampleWeights.map({ $0[i] > 0 }) ?? true {
-            seen.insert(samples.row(i))
-            if seen.count >= limit { break }
+    /// Calls `body` for every chunk in order with its first row, row count, rows (row-major) and
+    /// weights (`nil` when unweighted).
+    ///
+    /// - Throws: what `body` or the source throws.
+    public func forEachChunk(
+        _ body: (_ start: Int, _ count: Int, _ rows: UnsafePointer<Double>, _ weights: UnsafePointer<Double>?) throws -> Void
+    ) throws {
+        for index in 0..<chunkCount {
+            let block = chunk(at: index)
+            try block.withUnsafeRows { rows, weights in
+                try body(block.rows.lowerBound, block.rows.count, rows, weights)
+            }
         }
+    }
+
+    /// Row `index` as an array.
+    ///
+    /// - Throws: what the source throws on reading.
+    public func row(_ index: Int) throws -> [Double] {
+        try source.withRows(index..<(index + 1)) { Array(UnsafeBufferPointer(start: $0, count: dimension)) }
+    }
+
+    /// The rows at `indices`, in that order, as a matrix.
+    ///
+    /// - Throws: what the source throws on reading.
+    public func rows(at indices: [Int]) throws -> Matrix {
+        Matrix(rowCount: indices.count, columnCount: dimension, elements: try indices.flatMap { try row($0) })
+    }
+
+    /// The weight of row `index` (1 when unweighted).
+    @inline(__always) func weight(_ index: Int) -> Double { sampleWeights?[index] ?? 1 }
+
+    /// The number of distinct rows of positive weight, counting no further than `limit`.
+    func distinctRowCount(upTo limit: Int) throws -> Int {
+        var seen = Set<[Double]>()
+        let d = dimension
+        do {
+            try forEachChunk { start, count, rows, _ in
+                for b in 0..<count where weight(start + b) > 0 {
+                    seen.insert(Array(UnsafeBufferPointer(start: rows + b * d, count: d)))
+                    if seen.count >= limit { throw EnoughRows() }
+                }
+            }
+        } catch is EnoughRows {}
         return seen.count
     }
+
+    private struct EnoughRows: Error {}
 }
 
 /// A block of consecutive rows of a `RowDataset`: what one E-step sees.
@@ -74,16 +125,14 @@ public struct RowBlock: Sendable {
     /// The rows of the block.
     public let rows: Range<Int>
 
-    /// Calls `body` with a pointer to the block's first element (row-major, `dimension` values
-    /// per row) and to its weights (`nil` when unweighted).
-    @inlinable
+    /// Calls `body` with a pointer to the block's rows (row-major, `dimension` values per row)
+    /// and to its weights (`nil` when unweighted).
+    ///
+    /// - Throws: what `body` or the source throws.
     public func withUnsafeRows<R>(
         _ body: (UnsafePointer<Double>, UnsafePointer<Double>?) throws -> R
-    ) rethrows -> R {
-        let d = dataset.samples.columnCount
-        return try dataset.samples.elements.withUnsafeBufferPointer { elements in
-            // The pointer is non-nil: a RowDataset always has at least one element.
-            let base = elements.baseAddress.unsafelyUnwrapped + rows.lowerBound * d
+    ) throws -> R {
+        try dataset.source.withRows(rows) { base in
             if let weights = dataset.sampleWeights {
                 return try weights.withUnsafeBufferPointer { w in
                     try body(base, w.baseAddress.unsafelyUnwrapped + rows.lowerBound)

@@ -37,21 +37,38 @@ public struct NumericTable: Sendable {
     }
 }
 
-/// Reads delimited text files of numbers (CSV, semicolon- or tab-separated).
+/// How to read a delimited text file.
+public struct CSVFormat: Sendable, Equatable {
+    /// `,`, `;` or tab; `nil` guesses from the first line.
+    public var delimiter: UInt8? = nil
+    /// Whether the first line names the columns; `nil` guesses (a first line with any field that
+    /// is not a number is a header).
+    public var hasHeader: Bool? = nil
+    /// The columns to use, in this order; `nil` uses every column except `weightColumn`.
+    public var columns: [ColumnSelector]? = nil
+    /// A column of non-negative sample weights.
+    public var weightColumn: ColumnSelector? = nil
+
+    /// The default: everything guessed, every column used.
+    public init(delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil) {
+        self.delimiter = delimiter
+        self.hasHeader = hasHeader
+        self.columns = columns
+        self.weightColumn = weightColumn
+    }
+}
+
+/// Reads delimited text files of numbers (CSV, semicolon- or tab-separated), whole or streamed.
 ///
 /// Hand-written over bytes because the packages at hand parse into strings per field, which is
 /// several times slower on the million-row files EM is run on; numbers are parsed by the C
 /// library's `strtod`.
 public enum CSVReader {
-    /// Reads the numeric columns of a delimited text file.
+    /// Reads the numeric columns of a delimited text file into memory.
     ///
     /// - Parameters:
     ///   - path: the file; `-` reads standard input.
-    ///   - delimiter: `,`, `;` or tab; `nil` guesses from the first line.
-    ///   - hasHeader: whether the first line names the columns; `nil` guesses (a first line
-    ///     with any field that is not a number is a header).
-    ///   - columns: the columns to use, in this order; `nil` uses every column except `weightColumn`.
-    ///   - weightColumn: a column of non-negative sample weights.
+    ///   - delimiter, hasHeader, columns, weightColumn: see `CSVFormat`.
     /// - Throws: `DataError` naming the file, line and column of the first problem.
     public static func read(
         path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil,
@@ -67,108 +84,172 @@ public enum CSVReader {
         _ bytes: [UInt8], path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil,
         columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil
     ) throws -> NumericTable {
-        var lines = LineScanner(bytes: bytes)
-        // Skip a UTF-8 byte-order mark.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { lines.position = 3 }
-        guard let (firstLineNumber, firstLine) = lines.nextNonBlank() else { throw DataError.empty(path: path) }
-        let separator = delimiter ?? guessDelimiter(bytes[firstLine])
-        let firstFields = split(bytes, firstLine, separator)
-        let fieldCount = firstFields.count
-        let header = hasHeader ?? firstFields.contains { parseNumber(bytes, $0) == nil && !isMissing(bytes, $0) }
-        let names = header
-            ? firstFields.map { unquote(String(decoding: bytes[$0], as: UTF8.self)) }
-            : (1...fieldCount).map { "column\($0)" }
-
-        func resolve(_ selector: ColumnSelector) throws -> Int {
-            switch selector {
-            case .name(let name):
-                guard let index = names.firstIndex(of: name) else {
-                    throw DataError.unknownColumn(path: path, column: name, available: names)
-                }
-                return index
-            case .position(let position):
-                guard position >= 1, position <= fieldCount else {
-                    throw DataError.unknownColumn(
-                        path: path, column: "\(position) (the file has \(fieldCount) columns)", available: names)
-                }
-                return position - 1
-            }
-        }
-        let weightIndex = try weightColumn.map(resolve)
-        let chosen = try columns.map { try $0.map(resolve) } ?? (0..<fieldCount).filter { $0 != weightIndex }
-        guard !chosen.isEmpty else { throw DataError.empty(path: path) }
-
         var elements: [Double] = []
         var weights: [Double] = []
+        let format = CSVFormat(delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn)
+        let layout = try bytes.withUnsafeBufferPointer { buffer in
+            try scan(lines: { body in try forEachLine(in: buffer, body) }, path: path, format: format) { row, weight in
+                elements.append(contentsOf: row)
+                if let weight { weights.append(weight) }
+            }
+        }
+        return NumericTable(
+            samples: Matrix(rowCount: layout.rowCount, columnCount: layout.columnNames.count, elements: elements),
+            columnNames: layout.columnNames, sampleWeights: layout.hasWeights ? weights : nil)
+    }
+
+    /// Streams a delimited text file into a `.npy` file of float64 rows, holding only a block of
+    /// the text and a buffer of rows in memory at a time (plus the weights, one value per row).
+    ///
+    /// - Returns: the column names, the row count and the weights (when a weight column was chosen).
+    /// - Throws: `DataError` naming the file, line and column of the first problem.
+    public static func convertToNumpy(
+        path: String, format: CSVFormat, destination: String
+    ) throws -> (columnNames: [String], rowCount: Int, sampleWeights: [Double]?) {
+        let writer = try NumpyWriter(path: destination)
+        var weights: [Double] = []
+        let layout = try scan(lines: { body in try FileAccess.forEachLine(ofFile: path, body) }, path: path, format: format) {
+            row, weight in
+            try writer.append(row)
+            if let weight { weights.append(weight) }
+        }
+        try writer.finish(rowCount: layout.rowCount, columnCount: layout.columnNames.count)
+        return (layout.columnNames, layout.rowCount, layout.hasWeights ? weights : nil)
+    }
+
+    /// What a scan found.
+    struct Layout {
+        var columnNames: [String]
+        var rowCount: Int
+        var hasWeights: Bool
+    }
+
+    /// The parser: reads lines from `lines`, checks every field, and hands each row's chosen
+    /// values (and weight) to `emit`.
+    static func scan(
+        lines: ((Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void, path: String, format: CSVFormat,
+        emit: ([Double], Double?) throws -> Void
+    ) throws -> Layout {
+        var state: (separator: UInt8, fieldCount: Int, names: [String], chosen: [Int], weightIndex: Int?)? = nil
         var rowCount = 0
-        var pending: (Int, Range<Int>)? = header ? nil : (firstLineNumber, firstLine)
-        while let (lineNumber, line) = pending ?? lines.nextNonBlank() {
-            pending = nil
-            let fields = split(bytes, line, separator)
+        var row: [Double] = []
+        try withoutActuallyEscaping(emit) { emit in try lines { lineNumber, line in
+            var line = line
+            if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) {
+                line = UnsafeBufferPointer(rebasing: line[3...])  // a UTF-8 byte-order mark
+            }
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            if state == nil {
+                let separator = format.delimiter ?? guessDelimiter(line)
+                let fields = split(line, separator)
+                let header = format.hasHeader ?? fields.contains { parseNumber(line, $0) == nil && !isMissing(line, $0) }
+                let names = header
+                    ? fields.map { unquote(String(decoding: line[$0], as: UTF8.self)) }
+                    : (1...fields.count).map { "column\($0)" }
+                func resolve(_ selector: ColumnSelector) throws -> Int {
+                    switch selector {
+                    case .name(let name):
+                        guard let index = names.firstIndex(of: name) else {
+                            throw DataError.unknownColumn(path: path, column: name, available: names)
+                        }
+                        return index
+                    case .position(let position):
+                        guard position >= 1, position <= fields.count else {
+                            throw DataError.unknownColumn(
+                                path: path, column: "\(position) (the file has \(fields.count) columns)", available: names)
+                        }
+                        return position - 1
+                    }
+                }
+                let weightIndex = try format.weightColumn.map(resolve)
+                let chosen = try format.columns.map { try $0.map(resolve) } ?? (0..<fields.count).filter { $0 != weightIndex }
+                guard !chosen.isEmpty else { throw DataError.empty(path: path) }
+                state = (separator, fields.count, names, chosen, weightIndex)
+                row.reserveCapacity(chosen.count)
+                if header { return }
+            }
+            guard let (separator, fieldCount, _, chosen, weightIndex) = state else { return }
+            let fields = split(line, separator)
             guard fields.count == fieldCount else {
                 throw DataError.raggedRow(path: path, line: lineNumber, expected: fieldCount, found: fields.count)
             }
             func value(_ index: Int) throws -> Double {
                 let field = fields[index]
-                guard let number = parseNumber(bytes, field) else {
-                    let text = String(decoding: bytes[field], as: UTF8.self)
-                    if isMissing(bytes, field) {
+                guard let number = parseNumber(line, field) else {
+                    let text = String(decoding: line[field], as: UTF8.self)
+                    if isMissing(line, field) {
                         throw DataError.missingValue(path: path, line: lineNumber, column: index + 1, field: text)
                     }
                     throw DataError.notANumber(path: path, line: lineNumber, column: index + 1, field: text)
                 }
                 guard number.isFinite else {
                     throw DataError.nonFinite(
-                        path: path, line: lineNumber, column: index + 1, field: String(decoding: bytes[field], as: UTF8.self))
+                        path: path, line: lineNumber, column: index + 1, field: String(decoding: line[field], as: UTF8.self))
                 }
                 return number
             }
-            for index in chosen { elements.append(try value(index)) }
+            row.removeAll(keepingCapacity: true)
+            for index in chosen { row.append(try value(index)) }
+            var weight: Double? = nil
             if let w = weightIndex {
-                let weight = try value(w)
-                guard weight >= 0 else {
-                    throw DataError.invalidWeight(path: path, line: lineNumber, column: w + 1, value: weight)
+                let value = try value(w)
+                guard value >= 0 else {
+                    throw DataError.invalidWeight(path: path, line: lineNumber, column: w + 1, value: value)
                 }
-                weights.append(weight)
+                weight = value
             }
+            try emit(row, weight)
             rowCount += 1
+        } }
+        guard let (_, _, names, chosen, weightIndex) = state, rowCount > 0 else { throw DataError.empty(path: path) }
+        return Layout(columnNames: chosen.map { names[$0] }, rowCount: rowCount, hasWeights: weightIndex != nil)
+    }
+
+    /// Calls `body` with each line of `buffer` (without its line break) and its 1-based number.
+    static func forEachLine(
+        in buffer: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
+        var start = 0
+        var lineNumber = 0
+        while start < buffer.count {
+            var end = start
+            while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+            lineNumber += 1
+            try body(lineNumber, UnsafeBufferPointer(rebasing: buffer[start..<end]))
+            start = end + 1
         }
-        guard rowCount > 0 else { throw DataError.empty(path: path) }
-        return NumericTable(
-            samples: Matrix(rowCount: rowCount, columnCount: chosen.count, elements: elements),
-            columnNames: chosen.map { names[$0] }, sampleWeights: weightIndex == nil ? nil : weights)
     }
 
     /// The most frequent of `,`, `;` and tab in the line; `,` when none occurs.
-    static func guessDelimiter(_ line: ArraySlice<UInt8>) -> UInt8 {
+    static func guessDelimiter(_ line: UnsafeBufferPointer<UInt8>) -> UInt8 {
         let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
         let counts = candidates.map { c in line.reduce(0) { $0 + ($1 == c ? 1 : 0) } }
         let best = counts.indices.max { counts[$0] < counts[$1] } ?? 0
         return counts[best] > 0 ? candidates[best] : candidates[0]
     }
 
-    /// The byte ranges of the fields of a line, white space around each field trimmed.
-    static func split(_ bytes: [UInt8], _ line: Range<Int>, _ separator: UInt8) -> [Range<Int>] {
+    /// The ranges of the fields of a line, white space around each field trimmed.
+    static func split(_ line: UnsafeBufferPointer<UInt8>, _ separator: UInt8) -> [Range<Int>] {
         var fields: [Range<Int>] = []
-        var start = line.lowerBound
+        var start = 0
         var inQuotes = false
-        for i in line {
-            let b = bytes[i]
+        for i in 0..<line.count {
+            let b = line[i]
             if b == UInt8(ascii: "\"") { inQuotes.toggle() }
             if b == separator && !inQuotes {
-                fields.append(trim(bytes, start..<i))
+                fields.append(trim(line, start..<i))
                 start = i + 1
             }
         }
-        fields.append(trim(bytes, start..<line.upperBound))
+        fields.append(trim(line, start..<line.count))
         return fields
     }
 
-    static func trim(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
+    static func trim(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound
         var upper = range.upperBound
-        while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x09) { lower += 1 }
-        while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 || bytes[upper - 1] == 0x0D) { upper -= 1 }
+        while lower < upper && (line[lower] == 0x20 || line[lower] == 0x09) { lower += 1 }
+        while upper > lower && (line[upper - 1] == 0x20 || line[upper - 1] == 0x09 || line[upper - 1] == 0x0D) { upper -= 1 }
         return lower..<upper
     }
 
@@ -177,18 +258,19 @@ public enum CSVReader {
         return text
     }
 
-    /// Fields that mean "no value": empty, NA, N/A, NaN-free markers used by R and spreadsheets, `?`.
-    static func isMissing(_ bytes: [UInt8], _ field: Range<Int>) -> Bool {
-        let text = String(decoding: bytes[field], as: UTF8.self).uppercased()
+    /// Fields that mean "no value": empty, `NA`, `N/A`, `?`, `NULL`.
+    static func isMissing(_ line: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Bool {
+        let text = String(decoding: line[field], as: UTF8.self).uppercased()
         return ["", "NA", "N/A", "?", "NULL", "\"\""].contains(text)
     }
 
     /// The number in the field, or `nil` when the whole field is not a number.
-    static func parseNumber(_ bytes: [UInt8], _ field: Range<Int>) -> Double? {
+    static func parseNumber(_ line: UnsafeBufferPointer<UInt8>, _ field: Range<Int>) -> Double? {
         let count = field.count
-        guard count > 0, count < 64 else { return count >= 64 ? parseLong(bytes, field) : nil }
+        guard count > 0 else { return nil }
+        guard count < 64 else { return Double(String(decoding: line[field], as: UTF8.self)) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
-            for i in 0..<count { buffer[i] = CChar(bitPattern: bytes[field.lowerBound + i]) }
+            for i in 0..<count { buffer[i] = CChar(bitPattern: line[field.lowerBound + i]) }
             buffer[count] = 0
             let base = buffer.baseAddress.unsafelyUnwrapped
             var end: UnsafeMutablePointer<CChar>? = nil
@@ -196,31 +278,5 @@ public enum CSVReader {
             guard let end, end == base + count else { return nil }
             return value
         }
-    }
-
-    private static func parseLong(_ bytes: [UInt8], _ field: Range<Int>) -> Double? {
-        let text = String(decoding: bytes[field], as: UTF8.self)
-        return Double(text)
-    }
-}
-
-/// Walks the lines of a byte buffer, numbering them from 1.
-struct LineScanner {
-    let bytes: [UInt8]
-    var position = 0
-    var lineNumber = 0
-
-    /// The next line that holds anything but white space, with its 1-based number; the range
-    /// excludes the line break.
-    mutating func nextNonBlank() -> (Int, Range<Int>)? {
-        while position < bytes.count {
-            let start = position
-            while position < bytes.count && bytes[position] != 0x0A { position += 1 }
-            let line = start..<position
-            position += 1
-            lineNumber += 1
-            if bytes[line].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { return (lineNumber, line) }
-        }
-        return nil
     }
 }

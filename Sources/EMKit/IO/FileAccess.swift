@@ -41,4 +41,50 @@ public enum FileAccess {
             throw DataError.unwritable(path: path, reason: reason)
         }
     }
+
+    /// Calls `body` with each line of the file at `path` (without its line break) and its
+    /// 1-based number, reading the file in blocks of 4 MiB: memory stays bounded whatever the
+    /// file's size. `-` reads standard input.
+    ///
+    /// - Throws: `DataError.unreadable`, or what `body` throws.
+    public static func forEachLine(ofFile path: String, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let handle: FileHandle
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                throw DataError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+            }
+            handle = opened
+        }
+        defer { if path != "-" { try? handle.close() } }
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        while true {
+            let block: Data
+            do {
+                block = try handle.read(upToCount: 4 << 20) ?? Data()
+            } catch {
+                throw DataError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+            }
+            let atEnd = block.isEmpty
+            pending.append(contentsOf: block)
+            var consumed = 0
+            try pending.withUnsafeBufferPointer { buffer in
+                var start = 0
+                while true {
+                    var end = start
+                    while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                    if end == buffer.count && !atEnd { break }  // an unfinished line: wait for more
+                    if start == buffer.count { break }
+                    lineNumber += 1
+                    try body(lineNumber, UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                    start = min(end + 1, buffer.count)
+                }
+                consumed = start
+            }
+            pending.removeFirst(consumed)
+            if atEnd { break }
+        }
+    }
 }

@@ -17,6 +17,38 @@ public enum NumpyReader {
 
     /// Parses the bytes of a `.npy` file; `path` is used in error messages only.
     public static func parse(_ bytes: [UInt8], path: String) throws -> Matrix {
+        let header = try header(bytes, path: path)
+        let (rows, columns) = (header.rowCount, header.columnCount)
+        guard bytes.count - header.dataOffset >= header.dataByteCount else {
+            throw DataError.unsupportedNumpy(
+                path: path,
+                reason: "the file is truncated: \(rows)×\(columns) values need \(header.dataByteCount) bytes, "
+                    + "\(bytes.count - header.dataOffset) are there")
+        }
+        guard rows > 0, columns > 0 else { throw DataError.empty(path: path) }
+        let count = rows * columns
+        var elements = [Double](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress.unsafelyUnwrapped + header.dataOffset
+            for i in 0..<count {
+                if header.scalar == .float64 {
+                    elements[i] = Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                } else {
+                    elements[i] = Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
+                }
+            }
+        }
+        if let index = elements.firstIndex(where: { !$0.isFinite }) {
+            throw DataError.nonFinite(
+                path: path, line: index / columns + 1, column: index % columns + 1, field: "\(elements[index])")
+        }
+        return Matrix(rowCount: rows, columnCount: columns, elements: elements)
+    }
+
+    /// The layout announced by the header at the start of `bytes` (which need hold only the header).
+    ///
+    /// - Throws: `DataError.unsupportedNumpy` saying what is wrong.
+    public static func header(_ bytes: [UInt8], path: String) throws -> NumpyHeader {
         func fail(_ reason: String) -> DataError { .unsupportedNumpy(path: path, reason: reason) }
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("missing the \\x93NUMPY magic") }
@@ -35,20 +67,20 @@ public enum NumpyReader {
             throw fail("format version \(major) is not supported (1, 2 and 3 are)")
         }
         guard bytes.count >= headerStart + headerLength else { throw fail("truncated header") }
-        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
-        guard let descr = value(of: "descr", in: header) else { throw fail("the header has no 'descr'") }
-        let width: Int
+        let text = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        guard let descr = value(of: "descr", in: text) else { throw fail("the header has no 'descr'") }
+        let scalar: NumpyHeader.Scalar
         switch descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")) {
-        case "<f8", "f8": width = 8
-        case "<f4", "f4": width = 4
+        case "<f8", "f8": scalar = .float64
+        case "<f4", "f4": scalar = .float32
         case let other:
             throw fail("dtype \(other) is not supported: save float64 or float32 (little-endian), e.g. x.astype('<f8')")
         }
-        guard let fortran = value(of: "fortran_order", in: header) else { throw fail("the header has no 'fortran_order'") }
+        guard let fortran = value(of: "fortran_order", in: text) else { throw fail("the header has no 'fortran_order'") }
         guard fortran.hasPrefix("False") else {
             throw fail("the array is in Fortran order: save it with np.ascontiguousarray(x)")
         }
-        guard let shapeText = value(of: "shape", in: header) else { throw fail("the header has no 'shape'") }
+        guard let shapeText = value(of: "shape", in: text) else { throw fail("the header has no 'shape'") }
         let dimensions = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let shape = try dimensions.map { text -> Int in
@@ -62,29 +94,11 @@ public enum NumpyReader {
         case 2: (rows, columns) = (shape[0], shape[1])
         default: throw fail("the array has \(shape.count) dimensions; EMKit reads 1 (a column) or 2 (rows × columns)")
         }
-        let dataStart = headerStart + headerLength
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-        guard !overflow, bytes.count - dataStart >= count * width else {
-            throw fail("the file is truncated: \(rows)×\(columns) values need \(count * width) bytes, "
-                + "\(bytes.count - dataStart) are there")
+        guard !overflow, !count.multipliedReportingOverflow(by: scalar.size).overflow else {
+            throw fail("shape \(shapeText) is too large")
         }
-        guard rows > 0, columns > 0 else { throw DataError.empty(path: path) }
-        var elements = [Double](repeating: 0, count: count)
-        bytes.withUnsafeBytes { raw in
-            let base = raw.baseAddress.unsafelyUnwrapped + dataStart
-            for i in 0..<count {
-                if width == 8 {
-                    elements[i] = Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
-                } else {
-                    elements[i] = Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))))
-                }
-            }
-        }
-        if let index = elements.firstIndex(where: { !$0.isFinite }) {
-            throw DataError.nonFinite(
-                path: path, line: index / columns + 1, column: index % columns + 1, field: "\(elements[index])")
-        }
-        return Matrix(rowCount: rows, columnCount: columns, elements: elements)
+        return NumpyHeader(scalar: scalar, rowCount: rows, columnCount: columns, dataOffset: headerStart + headerLength)
     }
 
     /// The text of `key`'s value in a Python dict literal (up to the next top-level comma).

@@ -2,27 +2,33 @@
 /// the best of `2 + ⌊log K⌋` candidates drawn with probability proportional to the squared
 /// distance to the nearest centre chosen so far (weighted by the sample weights).
 ///
+/// Reads the data chunk by chunk, so it works on streamed files too; it keeps two values per row.
 /// - Complexity: O(N · K · (2 + log K) · d).
 enum KMeansPlusPlus {
     /// Row indices of `count` initial centres.
     ///
     /// - Precondition: the data has at least `count` distinct rows of positive weight.
+    /// - Throws: what reading the data throws.
     static func centreIndices(
         in data: RowDataset, count: Int, using generator: inout some RandomNumberGenerator
-    ) -> [Int] {
+    ) throws -> [Int] {
         let n = data.sampleCount
         let d = data.dimension
-        let weights = data.sampleWeights ?? Array(repeating: 1, count: n)
-        let x = data.samples.elements
         let trials = 2 + Int(_log(Double(count)))
 
-        func squaredDistance(_ a: Int, _ b: Int) -> Double {
-            var s = 0.0
-            for j in 0..<d {
-                let t = x[a * d + j] - x[b * d + j]
-                s += t * t
+        /// The squared distance of every row to `centre`, folded into `body(row, distance)`.
+        func forEachDistance(to centre: [Double], _ body: (Int, Double) -> Void) throws {
+            try data.forEachChunk { start, rowCount, rows, _ in
+                for b in 0..<rowCount {
+                    let x = rows + b * d
+                    var s = 0.0
+                    for j in 0..<d {
+                        let t = x[j] - centre[j]
+                        s += t * t
+                    }
+                    body(start + b, s)
+                }
             }
-            return s
         }
 
         /// An index drawn with probability proportional to `mass[i]`.
@@ -38,8 +44,11 @@ enum KMeansPlusPlus {
             return last
         }
 
+        let weights = data.sampleWeights ?? Array(repeating: 1, count: n)
         var centres = [draw(weights, total: weights.reduce(0, +))]
-        var closest = (0..<n).map { squaredDistance($0, centres[0]) }
+        var closest = [Double](repeating: 0, count: n)
+        try forEachDistance(to: data.row(centres[0])) { closest[$0] = $1 }
+        var candidateDistances = [Double](repeating: 0, count: n)
         while centres.count < count {
             let mass = (0..<n).map { weights[$0] * closest[$0] }
             let potential = mass.reduce(0, +)
@@ -49,17 +58,17 @@ enum KMeansPlusPlus {
             var bestDistances: [Double] = []
             for _ in 0..<trials {
                 let candidate = draw(mass, total: potential)
-                var distances = closest
                 var candidatePotential = 0.0
-                for i in 0..<n {
-                    let distance = squaredDistance(i, candidate)
-                    if distance < distances[i] { distances[i] = distance }
-                    candidatePotential += weights[i] * distances[i]
+                try forEachDistance(to: data.row(candidate)) { i, distance in
+                    let nearest = min(distance, closest[i])
+                    candidateDistances[i] = nearest
+                    candidatePotential += weights[i] * nearest
                 }
                 if candidatePotential < bestPotential {
                     bestPotential = candidatePotential
                     bestCandidate = candidate
-                    bestDistances = distances
+                    swap(&bestDistances, &candidateDistances)
+                    if candidateDistances.count != n { candidateDistances = [Double](repeating: 0, count: n) }
                 }
             }
             centres.append(bestCandidate)

@@ -38,15 +38,15 @@ extension GaussianMixture: EMModel {
             scratch.deallocate()
         }
         let shifts = means.elements
-        accumulator.weights.withUnsafeMutableBufferPointer { weightBuffer in
-            accumulator.firstMoments.withUnsafeMutableBufferPointer { firstBuffer in
-                accumulator.secondMoments.withUnsafeMutableBufferPointer { secondBuffer in
-                    shifts.withUnsafeBufferPointer { shiftBuffer in
+        try accumulator.weights.withUnsafeMutableBufferPointer { weightBuffer in
+            try accumulator.firstMoments.withUnsafeMutableBufferPointer { firstBuffer in
+                try accumulator.secondMoments.withUnsafeMutableBufferPointer { secondBuffer in
+                    try shifts.withUnsafeBufferPointer { shiftBuffer in
                         let componentWeights = weightBuffer.baseAddress.unsafelyUnwrapped
                         let first = firstBuffer.baseAddress.unsafelyUnwrapped
                         let second = secondBuffer.baseAddress.unsafelyUnwrapped
                         let shift = shiftBuffer.baseAddress.unsafelyUnwrapped
-                        chunk.withUnsafeRows { rows, sampleWeights in
+                        try chunk.withUnsafeRows { rows, sampleWeights in
                             forEachBlockLogDensities(rows, count: chunk.rows.count) { start, n, logDensities in
                                 for b in 0..<n {
                                     let w = sampleWeights?[start + b] ?? 1

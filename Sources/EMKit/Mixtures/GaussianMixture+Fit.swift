@@ -64,7 +64,7 @@ extension GaussianMixture {
                     expected: "the \(given.componentCount) components of the initial parameters")
             }
         } else {
-            let distinct = data.distinctRowCount(upTo: k)
+            let distinct = try data.distinctRowCount(upTo: k)
             guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
         }
         return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
@@ -100,16 +100,16 @@ extension GaussianMixture {
             start.fitSettings = options.settings
             return start
         case .kMeans:
-            let seeds = KMeansPlusPlus.centreIndices(in: data, count: k, using: &generator)
-            let start = try KMeans(centroids: data.samples.rows(at: seeds))
+            let seeds = try KMeansPlusPlus.centreIndices(in: data, count: k, using: &generator)
+            let start = try KMeans(centroids: data.rows(at: seeds))
             // Refine the seeds by Lloyd's iterations (one start, as scikit-learn's initialisation).
             let lloyd = try ExpectationMaximization.fit(
                 data,
                 options: EMOptions(
-                    tolerance: 1e-4 * meanVariance(of: data), maxIterations: 300, threadCount: options.em.threadCount)
+                    tolerance: 1e-4 * (try meanVariance(of: data)), maxIterations: 300, threadCount: options.em.threadCount)
             ) { _, _ in start }.model
             return try lloyd.centroids.elements.withUnsafeBufferPointer { centroids in
-                try fromResponsibilities(data, options: options) { x, responsibilities in
+                try fromResponsibilities(data, options: options) { _, x, responsibilities in
                     let nearest = lloyd.nearest(x, centroids: centroids.baseAddress.unsafelyUnwrapped).cluster
                     for c in 0..<k { responsibilities[c] = c == nearest ? 1 : 0 }
                 }
@@ -120,30 +120,30 @@ extension GaussianMixture {
                 let sum = values[(n * k)..<((n + 1) * k)].reduce(0, +)
                 for c in 0..<k { values[n * k + c] /= sum }
             }
-            var row = 0
-            return try fromResponsibilities(data, options: options) { _, responsibilities in
+            return try fromResponsibilities(data, options: options) { row, _, responsibilities in
                 for c in 0..<k { responsibilities[c] = values[row * k + c] }
-                row += 1
             }
         case .randomFromData:
             var indices = Array(0..<data.sampleCount)
             indices.shuffle(using: &generator)
             var chosen: [Int] = []
             var seen = Set<[Double]>()
-            for i in indices where (data.sampleWeights?[i] ?? 1) > 0 && seen.insert(data.samples.row(i)).inserted {
+            for i in indices where data.weight(i) > 0 {
+                guard seen.insert(try data.row(i)).inserted else { continue }
                 chosen.append(i)
                 if chosen.count == k { break }
             }
             // Pooled moments of the data, one group, as the covariance of every component.
             var pooled = GaussianMoments(groupCount: 1, dimension: data.dimension, scatterShape: .full)
             var accumulator = ShiftedMomentAccumulator(
-                shifts: data.samples.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .full)
-            accumulate(data, into: &accumulator) { _, r in r[0] = 1 }
+                shifts: try data.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .full)
+            try accumulate(data, into: &accumulator) { _, _, r in r[0] = 1 }
             accumulator.merge(into: &pooled)
             var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: options.covarianceType.scatterShape)
+            let chosenRows = try data.rows(at: chosen)
             for c in 0..<k {
                 moments.weights[c] = pooled.weights[0] / Double(k)
-                for j in 0..<data.dimension { moments.means[c * data.dimension + j] = data.samples[chosen[c], j] }
+                for j in 0..<data.dimension { moments.means[c * data.dimension + j] = chosenRows[c, j] }
                 let block = pooled.scatterMatrix(group: 0)
                 let stride = moments.scatterStride
                 for j in 0..<stride {
@@ -160,14 +160,14 @@ extension GaussianMixture {
     /// An M-step from responsibilities given by `assign`, which fills `[K]` values for each row.
     static func fromResponsibilities(
         _ data: RowDataset, options: FitOptions,
-        assign: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+        assign: (Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
     ) throws -> GaussianMixture {
         let k = options.componentCount
         let shape = options.covarianceType.scatterShape
         var accumulator = ShiftedMomentAccumulator(
-            shifts: Array((0..<k).map { _ in data.samples.row(0) }.joined()), groupCount: k, dimension: data.dimension,
+            shifts: Array(repeatElement(try data.row(0), count: k).joined()), groupCount: k, dimension: data.dimension,
             scatterShape: shape)
-        accumulate(data, into: &accumulator, assign: assign)
+        try accumulate(data, into: &accumulator, assign: assign)
         var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: shape)
         accumulator.merge(into: &moments)
         return try parameters(
@@ -175,23 +175,22 @@ extension GaussianMixture {
             worstFitted: WorstFittedSamples(capacity: 0))
     }
 
-    /// Adds every row, weighted by its sample weight times the responsibilities `assign` gives,
-    /// to the accumulator.
+    /// Adds every row, weighted by its sample weight times the responsibilities `assign` gives
+    /// (called with the row index, the row and `[K]` values to fill), to the accumulator.
     static func accumulate(
         _ data: RowDataset, into accumulator: inout ShiftedMomentAccumulator,
-        assign: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
-    ) {
+        assign: (Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    ) throws {
         let d = data.dimension
         let k = accumulator.groupCount
         let full = accumulator.scatterShape == .full
         let responsibilities = UnsafeMutablePointer<Double>.allocate(capacity: k)
         defer { responsibilities.deallocate() }
-        data.chunk(at: 0).dataset.samples.elements.withUnsafeBufferPointer { buffer in
-            let rows = buffer.baseAddress.unsafelyUnwrapped
-            for n in 0..<data.sampleCount {
-                let x = rows + n * d
-                let w = data.sampleWeights?[n] ?? 1
-                assign(x, responsibilities)
+        try data.forEachChunk { start, count, rows, weights in
+            for b in 0..<count {
+                let x = rows + b * d
+                let w = weights?[b] ?? 1
+                assign(start + b, x, responsibilities)
                 for c in 0..<k {
                     let r = w * responsibilities[c]
                     if r == 0 { continue }
@@ -213,10 +212,10 @@ extension GaussianMixture {
     }
 
     /// The mean per-coordinate variance of the data (weighted).
-    static func meanVariance(of data: RowDataset) -> Double {
+    static func meanVariance(of data: RowDataset) throws -> Double {
         var accumulator = ShiftedMomentAccumulator(
-            shifts: data.samples.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .diagonal)
-        accumulate(data, into: &accumulator) { _, r in r[0] = 1 }
+            shifts: try data.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .diagonal)
+        try accumulate(data, into: &accumulator) { _, _, r in r[0] = 1 }
         var moments = GaussianMoments(groupCount: 1, dimension: data.dimension, scatterShape: .diagonal)
         accumulator.merge(into: &moments)
         let variance = moments.scatter.reduce(0, +) / (moments.weights[0] * Double(data.dimension))

@@ -84,9 +84,9 @@ public struct KMeans: EMModel, Sendable {
             shifts: centroids.elements, groupCount: clusterCount, dimension: d, scatterShape: .diagonal)
         var objective = 0.0
         var totalWeight = 0.0
-        centroids.elements.withUnsafeBufferPointer { centroidBuffer in
+        try centroids.elements.withUnsafeBufferPointer { centroidBuffer in
             let c = centroidBuffer.baseAddress.unsafelyUnwrapped
-            chunk.withUnsafeRows { rows, weights in
+            try chunk.withUnsafeRows { rows, weights in
                 for n in 0..<chunk.rows.count {
                     let w = weights?[n] ?? 1
                     if w == 0 { continue }
@@ -175,7 +175,7 @@ public struct KMeans: EMModel, Sendable {
         guard relativeTolerance >= 0, relativeTolerance.isFinite else {
             throw EMError.invalidParameter(name: "relativeTolerance", value: "\(relativeTolerance)", expected: "a finite number ≥ 0")
         }
-        let distinct = data.distinctRowCount(upTo: clusterCount)
+        let distinct = try data.distinctRowCount(upTo: clusterCount)
         guard distinct >= clusterCount else {
             throw EMError.tooManyComponents(components: clusterCount, samples: distinct)
         }
@@ -188,8 +188,8 @@ public struct KMeans: EMModel, Sendable {
             threadCount: threadCount)
         options.observer = nil
         return try ExpectationMaximization.fit(data, options: options) { _, generator in
-            let indices = KMeansPlusPlus.centreIndices(in: data, count: clusterCount, using: &generator)
-            return try KMeans(centroids: data.samples.rows(at: indices))
+            let indices = try KMeansPlusPlus.centreIndices(in: data, count: clusterCount, using: &generator)
+            return try KMeans(centroids: data.rows(at: indices))
         }
     }
 }

@@ -4,10 +4,10 @@ import EMKit
 enum ModelRecord {
     /// The model file of a fit, with its fit record.
     static func file(
-        for fit: EMResult<GaussianMixture>, data: NumericTable, seed: UInt64, restarts: Int
+        for fit: EMResult<GaussianMixture>, columns: [String], samples: Int, seed: UInt64, restarts: Int
     ) throws -> GaussianMixtureFile {
         let model = fit.model
-        let n = Double(data.samples.rowCount)
+        let n = Double(samples)
         let logLikelihoodSum = fit.logLikelihood * fit.sampleWeight
         let p = Double(model.parameterCount)
         let stopReason: String
@@ -21,7 +21,7 @@ enum ModelRecord {
             stopReason: stopReason, bic: -2 * logLikelihoodSum + p * _log(fit.sampleWeight),
             aic: -2 * logLikelihoodSum + 2 * p, samples: Int(n), sampleWeight: fit.sampleWeight,
             parameterCount: model.parameterCount, restarts: restarts, seed: seed, history: fit.history)
-        return GaussianMixtureFile(model, columns: data.columnNames, fit: record)
+        return GaussianMixtureFile(model, columns: columns, fit: record)
     }
 }
 

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import EMKit
+
+/// Data on disk, mapped or streamed, and 32-bit storage give the in-memory answer.
+@Suite("Data larger than memory")
+struct OutOfCoreTests {
+    static func data() -> Matrix {
+        var generator = SeededGenerator(seed: 12)
+        return Datasets.seed004Mixture.sample(count: 5000, using: &generator).samples
+    }
+
+    func fit(_ dataset: RowDataset) throws -> EMResult<GaussianMixture> {
+        var options = GaussianMixture.FitOptions(componentCount: 3)
+        options.em = EMOptions(tolerance: 0, maxIterations: 8, restarts: 2, seed: 5)
+        return try GaussianMixture.fit(dataset, options: options)
+    }
+
+    func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("emkit-\(UUID().uuidString)-\(name)").path
+    }
+
+    @Test("a mapped or streamed .npy file gives the in-memory result, bit for bit")
+    func numpyFiles() throws {
+        let samples = Self.data()
+        let path = temporaryPath("data.npy")
+        try FileAccess.writeAtomically(NumpyReader.encode(samples), to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let inMemory = try fit(RowDataset(samples, rowsPerChunk: 512))
+        for access in [NumpyFile.Access.mapped, .streamed] {
+            let file = try NumpyFile(path: path, access: access)
+            #expect(file.residentBytes == (access == .mapped ? 5000 * 2 * 8 : 0))
+            let onDisk = try fit(RowDataset(source: file, rowsPerChunk: 512))
+            #expect(onDisk.history == inMemory.history, "\(access)")
+            #expect(onDisk.model.means == inMemory.model.means)
+            #expect(onDisk.model.covariances == inMemory.model.covariances)
+        }
+    }
+
+    @Test("a CSV file converted and streamed gives the in-memory result, bit for bit")
+    func streamedCSV() throws {
+        let samples = Self.data()
+        var text = "x,y,w\n"
+        for n in 0..<samples.rowCount { text += "\(samples[n, 0]),\(samples[n, 1]),\(Double(n % 3))\n" }
+        let csv = temporaryPath("data.csv")
+        let npy = temporaryPath("converted.npy")
+        try FileAccess.writeAtomically(Array(text.utf8), to: csv)
+        defer {
+            try? FileManager.default.removeItem(atPath: csv)
+            try? FileManager.default.removeItem(atPath: npy)
+        }
+        let format = CSVFormat(weightColumn: .name("w"))
+        let converted = try CSVReader.convertToNumpy(path: csv, format: format, destination: npy)
+        #expect(converted.columnNames == ["x", "y"] && converted.rowCount == 5000)
+        let table = try CSVReader.read(path: csv, weightColumn: .name("w"))
+        #expect(table.samples == samples)
+        let streamed = try fit(RowDataset(source: NumpyFile(path: npy, access: .streamed), sampleWeights: converted.sampleWeights))
+        let inMemory = try fit(RowDataset(table.samples, sampleWeights: table.sampleWeights))
+        #expect(streamed.history == inMemory.history)
+        #expect(streamed.model.means == inMemory.model.means)
+    }
+
+    @Test("the streaming line reader sees every line, across block boundaries")
+    func lineReader() throws {
+        // Lines longer than nothing in particular, a final line without a newline, CRLF endings.
+        let lines = (0..<20000).map { "\($0),\(String(repeating: "7", count: $0 % 300))" }
+        let path = temporaryPath("lines.csv")
+        try FileAccess.writeAtomically(Array((lines.joined(separator: "\r\n")).utf8), to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var seen: [String] = []
+        var numbers: [Int] = []
+        try FileAccess.forEachLine(ofFile: path) { number, line in
+            numbers.append(number)
+            seen.append(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines))
+        }
+        #expect(seen == lines)
+        #expect(numbers == Array(1...20000))
+    }
+
+    @Test("32-bit storage gives the double answer within 1e-4")
+    func float32() throws {
+        // Values exactly representable in float32, so both fits see the same data.
+        let samples = Self.data()
+        let rounded = Matrix(rowCount: samples.rowCount, columnCount: 2, elements: samples.elements.map { Double(Float($0)) })
+        let single = try fit(RowDataset(source: Float32Rows(rounded)))
+        let double = try fit(RowDataset(rounded))
+        expectClose(single.logLikelihood, double.logLikelihood, relative: 1e-12, "log-likelihood")
+        for (a, b) in zip(single.model.means.elements, double.model.means.elements) { expectClose(a, b, relative: 1e-10, "mean") }
+        // Unrounded data stored in float32: within 1e-4 of the double fit.
+        let fromDouble = try fit(RowDataset(source: Float32Rows(samples)))
+        let exact = try fit(RowDataset(samples))
+        expectClose(fromDouble.logLikelihood, exact.logLikelihood, relative: 1e-4, "log-likelihood")
+        #expect(Float32Rows(samples).residentBytes == samples.residentBytes / 2)
+    }
+
+    @Test("NaN in a file is found by row and column")
+    func nonFiniteInFile() throws {
+        var samples = Self.data()
+        samples[4321, 1] = .infinity
+        let path = temporaryPath("nan.npy")
+        try FileAccess.writeAtomically(NumpyReader.encode(samples), to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: EMError.nonFiniteValue(row: 4321, column: 1, value: .infinity)) {
+            try RowDataset(source: NumpyFile(path: path, access: .streamed))
+        }
+    }
+}
