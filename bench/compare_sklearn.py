@@ -82,21 +82,20 @@ def ensure_venv():
     """Creates bench/.venv, installs the pinned packages once, and re-executes inside it."""
     wanted = "\n".join(REQUIREMENTS) + "\n"
     installed = STAMP.read_text() if STAMP.exists() else None
-    if inside_venv() and installed == wanted:
-        return
-    if os.environ.get("COMPARE_SKLEARN_REEXEC") and installed == wanted:
-        return
-    if not VENV_PYTHON.exists():
-        note(f"creating {VENV.relative_to(REPO)} ...")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     if installed != wanted:
+        if not VENV_PYTHON.exists():
+            note(f"creating {VENV.relative_to(REPO)} ...")
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         note(f"installing {' '.join(REQUIREMENTS)} into {VENV.relative_to(REPO)} (once) ...")
-        result = subprocess.run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", *REQUIREMENTS])
+        result = subprocess.run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", *REQUIREMENTS],
+                                stdout=sys.stderr)
         if result.returncode != 0:
             fail_setup("pip install failed; see the messages above")
         STAMP.write_text(wanted)
+    if inside_venv():
+        return
     if os.environ.get("COMPARE_SKLEARN_REEXEC"):
-        fail_setup("re-executed inside bench/.venv but still not running there")
+        fail_setup(f"re-executed with {VENV_PYTHON} but sys.prefix is {sys.prefix}")
     env = dict(os.environ, COMPARE_SKLEARN_REEXEC="1")
     os.execve(str(VENV_PYTHON), [str(VENV_PYTHON), str(SCRIPT), *sys.argv[1:]], env)
 
@@ -115,8 +114,10 @@ def numpy_environment():
 
 
 def random_spd(rng, d):
-    q, r = __import__("numpy").linalg.qr(rng.standard_normal((d, d)))
-    q = q * __import__("numpy").sign(__import__("numpy").diag(r))
+    import numpy as np
+
+    q, r = np.linalg.qr(rng.standard_normal((d, d)))
+    q = q * np.sign(np.diag(r))
     eigenvalues = rng.uniform(0.25, 1.0, size=d)  # standard deviations 0.5 to 1 along each axis
     return (q * eigenvalues) @ q.T
 
@@ -224,6 +225,7 @@ def write_atomically(path, write):
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
@@ -236,8 +238,7 @@ def prepare(name, quick):
 
     _, n, d, k, types, _, seed = case_by_name(name)
     folder = DATA / ("quick" if quick else "full")
-    stem = folder / name
-    meta_path = stem.with_suffix(".meta.json")
+    meta_path = folder / f"{name}.meta.json"
     paths = {
         "npy": folder / f"{name}.npy",
         "csv": folder / f"{name}.csv",
@@ -248,7 +249,7 @@ def prepare(name, quick):
         meta is not None
         and meta.get("generatorVersion") == GENERATOR_VERSION
         and paths["npy"].exists()
-        and (meta["n"] > CSV_LIMIT or paths["csv"].exists())
+        and (n > CSV_LIMIT or paths["csv"].exists())
         and all(p.exists() for p in paths["inits"].values())
     )
     if not fresh:
@@ -269,7 +270,7 @@ def prepare(name, quick):
             header = ",".join(f"x{j + 1}" for j in range(d))
         assert x.dtype == np.float64 and x.flags["C_CONTIGUOUS"] and x.shape[1] == d
         write_atomically(paths["npy"], lambda s: np.save(s, x, allow_pickle=False))
-        if x.shape[0] <= CSV_LIMIT:
+        if n <= CSV_LIMIT:  # the case's N, so --quick writes the same kinds of file
             write_atomically(
                 paths["csv"],
                 lambda s: np.savetxt(s, x, fmt="%.17g", delimiter=",", header=header, comments=""))
@@ -337,7 +338,7 @@ def sklearn_worker(data_path, init_path, iterations):
         seconds = time.perf_counter() - started
     score = float(gmm.score(x))
     pools = [{key: pool.get(key) for key in ("user_api", "internal_api", "version", "architecture",
-                                              "num_threads", "threading_layer")}
+                                              "num_threads", "threading_layer", "filepath")}
              for pool in threadpoolctl.threadpool_info()]
     print(json.dumps({
         "seconds": seconds, "score": score, "iterations": int(gmm.n_iter_),
@@ -495,8 +496,12 @@ def blas_description(pools):
     blas = [p for p in pools if p.get("user_api") == "blas"]
     if not blas:
         return "no BLAS found by threadpoolctl"
+    def owner(pool):  # which wheel ships this copy: numpy's does the matrix products
+        path = str(pool.get("filepath") or "")
+        return next((f"{name}'s " for name in ("numpy", "scipy", "sklearn") if f"{name}.libs" in path
+                     or f"/{name}/" in path), "")
     return "; ".join(
-        f"{p.get('internal_api')} {p.get('version')}, kernel '{p.get('architecture')}', "
+        f"{owner(p)}{p.get('internal_api')} {p.get('version')}, kernel '{p.get('architecture')}', "
         f"{p.get('num_threads')} threads" for p in blas)
 
 
@@ -609,7 +614,6 @@ def main():
         return prepare(args.prepare, args.quick)
 
     ensure_venv()
-    check_emkit(args.build)
     repeats = args.repeats if args.repeats is not None else (1 if args.quick else 3)
     if repeats < 1:
         fail_setup("--repeats must be at least 1")
@@ -620,6 +624,7 @@ def main():
         if unknown:
             fail_setup(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(c[0] for c in CASES)}")
         cases = [c for c in CASES if c[0] in names]
+    check_emkit(args.build)
 
     command = " ".join(["python3", shlex.quote(os.path.relpath(SCRIPT, Path.cwd()))]
                        + [shlex.quote(a) for a in sys.argv[1:]])
@@ -649,7 +654,7 @@ def main():
     done = [r for r in rows if "sklearnInfo" in r]
     lines = table(rows)
     lines.append("")
-    lines.append(f"Machine: {machine}; Linux, {sys.platform}. Python {sys.version.split()[0]}.")
+    lines.append(f"Machine: {machine}; Python {sys.version.split()[0]}.")
     if done:
         sk = done[0]["sklearnInfo"]
         em = done[0]["emkitInfo"]
@@ -662,6 +667,13 @@ def main():
                  f"{', '.join(sorted({f'{c[5]} ({c[0]})' for c in cases}))}; {repeats} repeat(s); "
                  f"peak MiB = median of the n-iteration children's ru_maxrss (os.wait4).")
     lines.extend(f"Data: {s}." for s in sources)
+    if done:
+        # ru_maxrss against each child's own VmHWM (self-reported): they should agree.
+        gaps = [abs(r[f"{t}Peak"] - r[f"{t}SelfPeak"]) / max(r[f"{t}SelfPeak"], 1)
+                for r in done for t in ("sklearn", "emkit") if r[f"{t}SelfPeak"]]
+        if gaps:
+            lines.append(f"Memory cross-check: ru_maxrss vs each child's own VmHWM differ by at most "
+                         f"{100 * max(gaps):.1f}%.")
     for r in done:
         if r["case"] == "1m-16d":
             flops = r["n"] * r["k"] * (2 * r["d"] ** 2 + 8 * r["d"])

@@ -52,6 +52,18 @@ extension EMKitCommand {
 
         @OptionGroup var em: EMOptionGroup
 
+        @Flag(name: .long, help: "Stepwise (mini-batch) EM: an M-step after every batch; --max-iterations counts passes over the data.")
+        var stepwise = false
+
+        @Option(name: .long, help: "Rows per mini-batch with --stepwise.")
+        var batchSize: Int = 2048
+
+        @Option(name: .long, help: "Step-size decay α in (0.5, 1] with --stepwise: step t is (t + offset)^-α.")
+        var stepDecay: Double = 0.7
+
+        @Option(name: .long, help: "Step-size offset (≥ 1) with --stepwise.")
+        var stepOffset: Double = 2
+
         @Flag(name: .long, help: "Print the fit's wall-clock seconds and peak memory to standard error as one JSON line.")
         var reportTiming = false
 
@@ -66,6 +78,9 @@ extension EMKitCommand {
         }
 
         func validate() throws {
+            guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }
+            guard stepDecay > 0.5, stepDecay <= 1 else { throw ValidationError("--step-decay must be in (0.5, 1], got \(stepDecay)") }
+            guard stepOffset >= 1, stepOffset.isFinite else { throw ValidationError("--step-offset must be ≥ 1, got \(stepOffset)") }
             guard components >= 1 else { throw ValidationError("--components must be ≥ 1, got \(components)") }
             guard regularization >= 0, regularization.isFinite else {
                 throw ValidationError("--regularization must be a finite number ≥ 0, got \(regularization)")
@@ -75,8 +90,15 @@ extension EMKitCommand {
         func run() throws {
             let opened = try dataOptions.open(data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes)
             defer { opened.close() }
-            let dataset = opened.dataset
+            var dataset = opened.dataset
             var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
+            if stepwise {
+                // A mini-batch is a run of chunks; chunks no larger than the batch keep batches exact.
+                let rowsPerChunk = min(batchSize, dataset.rowsPerChunk)
+                dataset = try RowDataset(source: dataset.source, sampleWeights: dataset.sampleWeights, rowsPerChunk: rowsPerChunk)
+                options.stepwise = StepwiseSchedule(
+                    chunksPerBatch: (batchSize + rowsPerChunk - 1) / rowsPerChunk, decay: stepDecay, offset: stepOffset)
+            }
             options.settings = .init(
                 regularization: regularization, assignment: hard ? .hard : .soft, degeneracyPolicy: onDegenerate)
             options.em = em.emOptions

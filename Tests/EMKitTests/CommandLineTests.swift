@@ -117,6 +117,9 @@ struct CommandLineTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
             .filter { $0.hasPrefix("emkit-stream-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
+        let stepwise = try CommandRunner.run(["fit", csv, "-k", "3", "--stepwise", "--batch-size", "500", "--max-iterations", "3"])
+        #expect(stepwise.status == 0, "\(stepwise.standardError)")
+        #expect(stepwise.standardOutput.contains("Mean log-likelihood per sample:"))
         let single = try CommandRunner.run(["fit", npy, "--precision", "float"] + common)
         #expect(single.status == 0)
         let a = try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(single.standardOutput.utf8))

@@ -106,3 +106,38 @@ struct OutOfCoreTests {
         }
     }
 }
+
+@Suite("Stepwise EM")
+struct StepwiseTests {
+    @Test("mini-batch EM reaches the batch solution's log-likelihood within 2e-3 nats per sample")
+    func reachesBatchSolution() throws {
+        var generator = SeededGenerator(seed: 21)
+        let samples = Datasets.seed004Mixture.sample(count: 20000, using: &generator).samples
+        let data = try RowDataset(samples, rowsPerChunk: 500)
+        var options = GaussianMixture.FitOptions(componentCount: 3)
+        options.em = EMOptions(tolerance: 1e-9, maxIterations: 500, seed: 2)
+        let batch = try GaussianMixture.fit(data, options: options)
+        options.stepwise = StepwiseSchedule(chunksPerBatch: 1, decay: 0.7, offset: 2)
+        options.em = EMOptions(tolerance: 0, maxIterations: 5, seed: 2)
+        let stepwise = try GaussianMixture.fit(data, options: options)
+        #expect(stepwise.iterations == 5 && stepwise.history.count == 6)
+        #expect(abs(stepwise.logLikelihood - batch.logLikelihood) < 2e-3, "\(stepwise.logLikelihood) vs \(batch.logLikelihood)")
+        // 40 M-steps per pass: after one pass stepwise is already close, unlike one batch iteration.
+        #expect(stepwise.history[1] > batch.history[1])
+        for c in 0..<3 {
+            #expect(abs(stepwise.model.weights[c] - batch.model.weights[c]) < 0.01)
+            for j in 0..<2 { #expect(abs(stepwise.model.means[c, j] - batch.model.means[c, j]) < 0.05) }
+        }
+    }
+
+    @Test("step sizes follow (t + t₀)^−α and bad schedules are refused")
+    func schedule() {
+        let schedule = StepwiseSchedule(chunksPerBatch: 2, decay: 0.6, offset: 2)
+        #expect(schedule.stepSize(0) == 1)
+        #expect(abs(schedule.stepSize(1) - 0.517282) < 1e-6)  // 3^−0.6
+        #expect(abs(schedule.stepSize(7) - _exp(-0.6 * _log(9))) < 1e-15)
+        #expect(throws: EMError.invalidParameter(name: "decay", value: "0.5", expected: "a number in (0.5, 1]")) {
+            try StepwiseSchedule(decay: 0.5).validate()
+        }
+    }
+}

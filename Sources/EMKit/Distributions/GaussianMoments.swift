@@ -89,6 +89,13 @@ public struct GaussianMoments: Sendable, Equatable {
         }
     }
 
+    /// Multiplies every weight and scatter by `factor`, as if every sample's weight were; the
+    /// means do not change.
+    public mutating func scale(by factor: Double) {
+        for i in weights.indices { weights[i] *= factor }
+        for i in scatter.indices { scatter[i] *= factor }
+    }
+
     /// The scatter of group `k` as a full symmetric `d × d` row-major matrix.
     public func scatterMatrix(group k: Int) -> [Double] {
         let d = dimension

@@ -12,14 +12,21 @@ enum ChunkedExpectation {
     static func run<Model: EMModel>(
         _ model: Model, on data: Model.Dataset, threadCount: Int
     ) throws -> (statistics: Model.Statistics, likelihood: ChunkLikelihood) {
-        let chunkCount = data.chunkCount
+        try run(model, on: data, chunks: Array(0..<data.chunkCount), threadCount: threadCount)
+    }
+
+    /// The merged statistics and the total log-likelihood of `model` on the chunks `chunks`, in that order.
+    static func run<Model: EMModel>(
+        _ model: Model, on data: Model.Dataset, chunks: [Int], threadCount: Int
+    ) throws -> (statistics: Model.Statistics, likelihood: ChunkLikelihood) {
+        let chunkCount = chunks.count
         var total = model.emptyStatistics()
         var likelihood = ChunkLikelihood(logLikelihood: 0, sampleWeight: 0)
         let threads = max(1, min(threadCount, chunkCount))
         if threads == 1 {
             for index in 0..<chunkCount {
                 var statistics = model.emptyStatistics()
-                let chunkLikelihood = try model.accumulate(try data.chunk(at: index), into: &statistics)
+                let chunkLikelihood = try model.accumulate(try data.chunk(at: chunks[index]), into: &statistics)
                 total.merge(statistics)
                 likelihood.logLikelihood += chunkLikelihood.logLikelihood
                 likelihood.sampleWeight += chunkLikelihood.sampleWeight
@@ -38,7 +45,7 @@ enum ChunkedExpectation {
                 while index < waveEnd {
                     slots.store(index - start) {
                         var statistics = model.emptyStatistics()
-                        let chunkLikelihood = try model.accumulate(try data.chunk(at: index), into: &statistics)
+                        let chunkLikelihood = try model.accumulate(try data.chunk(at: chunks[index]), into: &statistics)
                         return (statistics, chunkLikelihood)
                     }
                     index += threads

@@ -40,6 +40,42 @@ public enum ExpectationMaximization {
     ) throws -> EMResult<Model> {
         try options.validate()
         let threads = options.threadCount ?? defaultThreadCount
+        return try bestOfRestarts(options: options, initialModel: initialModel) { start, restart, _ in
+            try iterate(from: start, on: data, restart: restart, options: options, threads: threads)
+        }
+    }
+
+    /// Fits a model by stepwise (online, mini-batch) EM: an M-step after every mini-batch, with
+    /// running statistics blended by the schedule's step sizes (see `StepwiseSchedule`).
+    ///
+    /// Each of the `options.maxIterations` iterations is one epoch (a pass over every chunk in a
+    /// seeded random order), followed by a full E-step that measures the log-likelihood for the
+    /// history and the convergence test. Stepwise EM does not promise a monotone likelihood, so
+    /// no decrease warnings are raised.
+    ///
+    /// - Throws: as `fit(_:options:initialModel:)`, and `EMError.invalidParameter` for a bad schedule.
+    public static func fitStepwise<Model: EMModel>(
+        _ data: Model.Dataset,
+        options: EMOptions = EMOptions(),
+        schedule: StepwiseSchedule,
+        initialModel: (_ restart: Int, _ generator: inout SeededGenerator) throws -> Model
+    ) throws -> EMResult<Model> where Model.Statistics: ScalableStatistics {
+        try options.validate()
+        try schedule.validate()
+        let threads = options.threadCount ?? defaultThreadCount
+        return try bestOfRestarts(options: options, initialModel: initialModel) { start, restart, generator in
+            try iterateStepwise(
+                from: start, on: data, restart: restart, options: options, schedule: schedule, threads: threads,
+                generator: &generator)
+        }
+    }
+
+    /// Runs every restart and keeps the best.
+    private static func bestOfRestarts<Model: EMModel>(
+        options: EMOptions,
+        initialModel: (_ restart: Int, _ generator: inout SeededGenerator) throws -> Model,
+        run: (Model, Int, inout SeededGenerator) throws -> Run<Model>
+    ) throws -> EMResult<Model> {
         var best: EMResult<Model>? = nil
         var summaries: [RestartSummary] = []
         var warnings: [EMWarning] = []
@@ -57,7 +93,7 @@ public enum ExpectationMaximization {
                 }
                 throw error
             }
-            let run = try iterate(from: start, on: data, restart: restart, options: options, threads: threads)
+            let run = try run(start, restart, &generator)
             warnings += run.warnings
             summaries.append(
                 RestartSummary(
@@ -168,6 +204,69 @@ public enum ExpectationMaximization {
                     degeneracy: .degenerateComponent(component: component, iteration: iteration + 1, reason: reason))
             }
             iteration += 1
+        }
+    }
+}
+
+extension ExpectationMaximization {
+    private static func iterateStepwise<Model: EMModel>(
+        from start: Model, on data: Model.Dataset, restart: Int, options: EMOptions, schedule: StepwiseSchedule,
+        threads: Int, generator: inout SeededGenerator
+    ) throws -> Run<Model> where Model.Statistics: ScalableStatistics {
+        var model = start
+        var history: [Double] = []
+        var running: Model.Statistics? = nil
+        var update = 0
+        var epoch = 0
+        var sampleWeight = 0.0
+        while true {
+            let likelihood = try ChunkedExpectation.run(model, on: data, threadCount: threads).likelihood
+            guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
+            sampleWeight = likelihood.sampleWeight
+            let logLikelihood = likelihood.logLikelihood / likelihood.sampleWeight
+            guard !logLikelihood.isNaN, logLikelihood < .infinity else { throw EMError.nonFiniteResult(iteration: epoch) }
+            history.append(logLikelihood)
+            options.observer?(EMProgress(restart: restart, iteration: epoch, logLikelihood: logLikelihood))
+            if let previous = history.dropLast().last, abs(logLikelihood - previous) < options.tolerance {
+                return Run(
+                    model: model, history: history, sampleWeight: sampleWeight, iterations: epoch,
+                    stopReason: .converged(iteration: epoch), warnings: [], degeneracy: nil)
+            }
+            if epoch >= options.maxIterations {
+                return Run(
+                    model: model, history: history, sampleWeight: sampleWeight, iterations: epoch,
+                    stopReason: .reachedIterationLimit, warnings: [], degeneracy: nil)
+            }
+            var order = Array(0..<data.chunkCount)
+            order.shuffle(using: &generator)
+            var batchStart = 0
+            while batchStart < order.count {
+                let batch = Array(order[batchStart..<min(batchStart + schedule.chunksPerBatch, order.count)])
+                batchStart += schedule.chunksPerBatch
+                var statistics = try ChunkedExpectation.run(model, on: data, chunks: batch, threadCount: threads).statistics
+                guard statistics.sampleWeight > 0 else { continue }
+                statistics.scale(by: 1 / statistics.sampleWeight)
+                let step = schedule.stepSize(update)
+                update += 1
+                if var blended = running, step < 1 {
+                    blended.scale(by: 1 - step)
+                    statistics.scale(by: step)
+                    blended.merge(statistics)
+                    running = blended
+                } else {
+                    running = statistics
+                }
+                guard let current = running else { continue }
+                do {
+                    model = try model.maximized(from: current)
+                } catch EMError.degenerateComponent(let component, _, let reason) {
+                    return Run(
+                        model: model, history: history, sampleWeight: sampleWeight, iterations: epoch,
+                        stopReason: .degenerateComponent(component: component, iteration: epoch + 1), warnings: [],
+                        degeneracy: .degenerateComponent(component: component, iteration: epoch + 1, reason: reason))
+                }
+            }
+            epoch += 1
         }
     }
 }

@@ -8,3 +8,12 @@ public protocol SufficientStatistics: Sendable {
     /// the data of `self`.
     mutating func merge(_ other: Self)
 }
+
+/// Statistics that can be scaled, as stepwise (online) EM needs to blend running statistics with
+/// those of a mini-batch: `s ← (1 − η) s + η ŝ`.
+public protocol ScalableStatistics: SufficientStatistics {
+    /// The total sample weight the statistics were accumulated from.
+    var sampleWeight: Double { get }
+    /// Multiplies every sum by `factor` (> 0), as if each sample's weight were multiplied by it.
+    mutating func scale(by factor: Double)
+}

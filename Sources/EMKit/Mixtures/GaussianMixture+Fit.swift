@@ -25,6 +25,9 @@ extension GaussianMixture {
         public var initialization: Initialization = .kMeans
         /// Tolerance, iterations, restarts, seed, threads, observer.
         public var em: EMOptions = EMOptions()
+        /// When set, fit by stepwise (mini-batch) EM with this schedule; `em.maxIterations` then
+        /// counts epochs. Default `nil`: batch EM.
+        public var stepwise: StepwiseSchedule? = nil
 
         /// Options for a K-component fit; the rest keep their defaults.
         public init(componentCount: Int, covarianceType: CovarianceType = .full) {
@@ -66,6 +69,11 @@ extension GaussianMixture {
         } else {
             let distinct = try data.distinctRowCount(upTo: k)
             guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
+        }
+        if let schedule = options.stepwise {
+            return try ExpectationMaximization.fitStepwise(data, options: options.em, schedule: schedule) { _, generator in
+                try initialMixture(for: data, options: options, using: &generator)
+            }
         }
         return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
             try initialMixture(for: data, options: options, using: &generator)

@@ -1,7 +1,7 @@
 /// The sufficient statistics of a Gaussian mixture's E-step: per component, the total
 /// responsibility, the responsibility-weighted mean and centred scatter; and, when components
 /// may be re-seeded, the worst-fitted samples.
-public struct GaussianMixtureStatistics: SufficientStatistics, Equatable {
+public struct GaussianMixtureStatistics: ScalableStatistics, Equatable {
     /// Responsibility-weighted moments, one group per component.
     public internal(set) var moments: GaussianMoments
     /// The samples with the lowest log-likelihood (only tracked under `DegeneracyPolicy.reseed`).
@@ -12,6 +12,10 @@ public struct GaussianMixtureStatistics: SufficientStatistics, Equatable {
         moments = GaussianMoments(groupCount: componentCount, dimension: dimension, scatterShape: scatterShape)
         worstFitted = WorstFittedSamples(capacity: worstFittedCapacity)
     }
+
+    public var sampleWeight: Double { moments.weights.reduce(0, +) }
+
+    public mutating func scale(by factor: Double) { moments.scale(by: factor) }
 
     public mutating func merge(_ other: GaussianMixtureStatistics) {
         moments.merge(other.moments)
