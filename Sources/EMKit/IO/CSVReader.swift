@@ -74,9 +74,30 @@ public enum CSVReader {
         path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil,
         weightColumn: ColumnSelector? = nil
     ) throws -> NumericTable {
-        let bytes = try FileAccess.readAll(path)
-        return try parse(
-            bytes, path: path, delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn)
+        if path == "-" {
+            return try parse(
+                FileAccess.readAll(path), path: path, delimiter: delimiter, hasHeader: hasHeader, columns: columns,
+                weightColumn: weightColumn)
+        }
+        // Two passes over the file, never all of its text at once: count the lines to reserve the
+        // matrix exactly, then parse. Peak memory is the matrix plus one 4 MiB block of text.
+        var lineCount = 0
+        try FileAccess.forEachLine(ofFile: path) { number, _ in lineCount = number }
+        var elements: [Double] = []
+        var weights: [Double] = []
+        let format = CSVFormat(delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn)
+        let layout = try scan(lines: { body in try FileAccess.forEachLine(ofFile: path, body) }, path: path, format: format) {
+            row, weight in
+            if elements.capacity == 0 { elements.reserveCapacity(lineCount * row.count) }
+            elements.append(contentsOf: row)
+            if let weight {
+                if weights.capacity == 0 { weights.reserveCapacity(lineCount) }
+                weights.append(weight)
+            }
+        }
+        return NumericTable(
+            samples: Matrix(rowCount: layout.rowCount, columnCount: layout.columnNames.count, elements: elements),
+            columnNames: layout.columnNames, sampleWeights: layout.hasWeights ? weights : nil)
     }
 
     /// Parses the bytes of a delimited text file; `path` is used in error messages only.
