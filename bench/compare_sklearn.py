@@ -661,7 +661,7 @@ def main():
         were = ", ".join(f"{v}={os.environ[v]}" for v in BLAS_VARIABLES if v in os.environ) or "neither was set"
         lines.append(f"scikit-learn {sk['sklearn']}, numpy {sk['numpy']}; BLAS: {blas_description(sk['threadpools'])} "
                      f"(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for the worker; {were}).")
-        lines.append(f"emkit: {EMKIT.relative_to(REPO)}, {em.get('threads')} threads, "
+        lines.append(f"emkit: {os.path.relpath(EMKIT, REPO)}, {em.get('threads')} threads, "
                      f"{emkit_kernel(flags, em.get('kernel'))}.")
     lines.append(f"Seconds per iteration = (median t_n - median t_1) / (n - 1), n = "
                  f"{', '.join(sorted({f'{c[5]} ({c[0]})' for c in cases}))}; {repeats} repeat(s); "

@@ -187,7 +187,7 @@ struct CommandLineTests {
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("1. Seed 004"))
         #expect(result.standardOutput.contains("2. Fisher's Iris"))
-        #expect(result.standardOutput.contains("agreement with the true labels: 98.5% of points"))
+        #expect(result.standardOutput.contains("agreement with the true labels: 99% of points"))
         #expect(result.standardOutput.contains("agreement with the true labels: 96.67% of points"))
     }
 }

@@ -51,11 +51,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 extension RandomNumberGenerator {
+    /// A uniform variate in [0, 1) from the top 53 bits of the next random number.
+    @inlinable
+    public mutating func nextUnitInterval() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+
     /// A standard normal variate, by the Marsaglia polar method.
+    @inlinable
     public mutating func nextStandardNormal() -> Double {
         while true {
-            let u = Double.random(in: -1..<1, using: &self)
-            let v = Double.random(in: -1..<1, using: &self)
+            let u = 2 * nextUnitInterval() - 1
+            let v = 2 * nextUnitInterval() - 1
             let s = u * u + v * v
             if s > 0 && s < 1 {
                 return u * (-2 * _log(s) / s).squareRoot()
