@@ -96,7 +96,7 @@ def ensure_venv():
         return
     if os.environ.get("COMPARE_SKLEARN_REEXEC"):
         fail_setup(f"re-executed with {VENV_PYTHON} but sys.prefix is {sys.prefix}")
-    env = dict(os.environ, COMPARE_SKLEARN_REEXEC="1")
+    env = dict(os.environ, COMPARE_SKLEARN_REEXEC="1", COMPARE_SKLEARN_ARGV0=sys.argv[0])
     os.execve(str(VENV_PYTHON), [str(VENV_PYTHON), str(SCRIPT), *sys.argv[1:]], env)
 
 
@@ -302,7 +302,7 @@ def self_peak_bytes():
     return 0
 
 
-def sklearn_worker(data_path, init_path, iterations):
+def sklearn_worker(data_path, init_path, iterations, threads=None):
     import warnings
 
     import numpy as np
@@ -331,15 +331,15 @@ def sklearn_worker(data_path, init_path, iterations):
         init_params="random_from_data", random_state=0,
         weights_init=np.array(init["weights"]), means_init=np.array(init["means"]),
         precisions_init=precisions)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpoolctl.threadpool_limits(limits=threads):
         warnings.simplefilter("ignore", ConvergenceWarning)
         started = time.perf_counter()
         gmm.fit(x)
         seconds = time.perf_counter() - started
+        pools = [{key: pool.get(key) for key in ("user_api", "internal_api", "version", "architecture",
+                                                  "num_threads", "threading_layer", "filepath")}
+                 for pool in threadpoolctl.threadpool_info()]
     score = float(gmm.score(x))
-    pools = [{key: pool.get(key) for key in ("user_api", "internal_api", "version", "architecture",
-                                              "num_threads", "threading_layer", "filepath")}
-             for pool in threadpoolctl.threadpool_info()]
     print(json.dumps({
         "seconds": seconds, "score": score, "iterations": int(gmm.n_iter_),
         "lowerBound": float(gmm.lower_bound_), "selfPeakBytes": self_peak_bytes(),
@@ -400,16 +400,18 @@ def last_json_line(text, key):
 
 
 def tail(text, lines=3):
-    return " | ".join(text.strip().splitlines()[-lines:])
+    return " / ".join(text.strip().splitlines()[-lines:])
 
 
 class RunError(Exception):
     pass
 
 
-def run_sklearn(data_path, init_path, iterations):
+def run_sklearn(data_path, init_path, iterations, threads=None):
     argv = [sys.executable, str(SCRIPT), "--worker", "--data", data_path, "--init", init_path,
             "--iterations", str(iterations)]
+    if threads is not None:
+        argv += ["--sklearn-threads", str(threads)]
     code, stdout, stderr, peak, _ = run_child(argv, numpy_environment())
     result = last_json_line(stdout, "seconds")
     if code != 0 or result is None:
@@ -519,7 +521,7 @@ def per_iteration(times_n, times_1, n):
     return (statistics.median(times_n) - statistics.median(times_1)) / (n - 1)
 
 
-def benchmark_case(case, covariance_type, info, repeats, quick):
+def benchmark_case(case, covariance_type, info, repeats, sklearn_threads):
     name, _, d, k, _, iterations, _ = case
     data_path, init_path = info["npy"], info["inits"][covariance_type]
     runs = {"sklearn": {iterations: [], 1: []}, "emkit": {iterations: [], 1: []}}
@@ -530,7 +532,7 @@ def benchmark_case(case, covariance_type, info, repeats, quick):
                 note(f"  {name} {covariance_type}: {tool}, {count} iteration{'s' if count > 1 else ''} "
                      f"(repeat {repeat + 1}/{repeats})")
                 if tool == "sklearn":
-                    result = run_sklearn(data_path, init_path, count)
+                    result = run_sklearn(data_path, init_path, count, sklearn_threads)
                 else:
                     result = run_emkit(data_path, init_path, covariance_type, k, count)
                 runs[tool][count].append(result)
@@ -588,7 +590,7 @@ def table(rows):
                  mib(r["emkitPeak"]) if "emkitPeak" in r else "n/a",
                  mib(r["dataBytes"]),
                  f"{r['relDiff']:.2e}" if "relDiff" in r else "n/a", r["status"]]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return lines
 
 
@@ -601,6 +603,8 @@ def main():
     parser.add_argument("--repeats", type=int, help="runs per measurement; medians are reported (default 3)")
     parser.add_argument("--build", action="store_true", help="run `swift build -c release --product emkit` first")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table and machine lines to FILE")
+    parser.add_argument("--sklearn-threads", type=int, metavar="T",
+                        help="cap scikit-learn's BLAS and OpenMP threads with threadpoolctl (default: no cap)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", metavar="CASE", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -609,7 +613,7 @@ def main():
     args = parser.parse_args()
 
     if args.worker:
-        return sklearn_worker(args.data, args.init, args.iterations)
+        return sklearn_worker(args.data, args.init, args.iterations, args.sklearn_threads)
     if args.prepare:
         return prepare(args.prepare, args.quick)
 
@@ -626,8 +630,9 @@ def main():
         cases = [c for c in CASES if c[0] in names]
     check_emkit(args.build)
 
-    command = " ".join(["python3", shlex.quote(os.path.relpath(SCRIPT, Path.cwd()))]
-                       + [shlex.quote(a) for a in sys.argv[1:]])
+    typed = os.environ.get("COMPARE_SKLEARN_ARGV0") or os.path.relpath(SCRIPT, Path.cwd())
+    command = " ".join(["python3", shlex.quote(typed)] + [shlex.quote(a) for a in sys.argv[1:]])
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     rows, sources = [], []
     for case in cases:
@@ -644,7 +649,7 @@ def main():
         sources.append(f"{name}: {info['source']}")
         for covariance_type in case[4]:
             try:
-                rows.append(benchmark_case(case, covariance_type, info, repeats, args.quick))
+                rows.append(benchmark_case(case, covariance_type, info, repeats, args.sklearn_threads))
             except RunError as error:
                 note(f"  FAIL: {error}")
                 rows.append(failed_row(case, covariance_type, info, error))
@@ -654,13 +659,16 @@ def main():
     done = [r for r in rows if "sklearnInfo" in r]
     lines = table(rows)
     lines.append("")
-    lines.append(f"Machine: {machine}; Python {sys.version.split()[0]}.")
+    lines.append(f"Machine: {machine}; Python {sys.version.split()[0]}; 1-minute load average "
+                 f"{load_before:.2f} before the run (other work on the machine skews the timings).")
     if done:
         sk = done[0]["sklearnInfo"]
         em = done[0]["emkitInfo"]
         were = ", ".join(f"{v}={os.environ[v]}" for v in BLAS_VARIABLES if v in os.environ) or "neither was set"
         lines.append(f"scikit-learn {sk['sklearn']}, numpy {sk['numpy']}; BLAS: {blas_description(sk['threadpools'])} "
-                     f"(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for the worker; {were}).")
+                     f"(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for the worker; {were}"
+                     + (f"; capped at {args.sklearn_threads} by --sklearn-threads" if args.sklearn_threads else "")
+                     + ").")
         lines.append(f"emkit: {os.path.relpath(EMKIT, REPO)}, {em.get('threads')} threads, "
                      f"{emkit_kernel(flags, em.get('kernel'))}.")
     lines.append(f"Seconds per iteration = (median t_n - median t_1) / (n - 1), n = "
@@ -668,12 +676,15 @@ def main():
                  f"peak MiB = median of the n-iteration children's ru_maxrss (os.wait4).")
     lines.extend(f"Data: {s}." for s in sources)
     if done:
-        # ru_maxrss against each child's own VmHWM (self-reported): they should agree.
-        gaps = [abs(r[f"{t}Peak"] - r[f"{t}SelfPeak"]) / max(r[f"{t}SelfPeak"], 1)
+        # ru_maxrss against the peak each child reports itself (its VmHWM): they should agree, but
+        # emkit reads its own when the fit ends, before it encodes and prints the model.
+        gaps = [(abs(r[f"{t}Peak"] - r[f"{t}SelfPeak"]) / r[f"{t}SelfPeak"], r["case"], r["covariance"], t)
                 for r in done for t in ("sklearn", "emkit") if r[f"{t}SelfPeak"]]
         if gaps:
-            lines.append(f"Memory cross-check: ru_maxrss vs each child's own VmHWM differ by at most "
-                         f"{100 * max(gaps):.1f}%.")
+            gap, case_name, covariance_type, tool = max(gaps)
+            lines.append(f"Memory cross-check: ru_maxrss against each child's own VmHWM (emkit's read at the "
+                         f"end of the fit, before it writes the model): largest gap {100 * gap:.1f}% "
+                         f"({tool}, {case_name} {covariance_type}).")
     for r in done:
         if r["case"] == "1m-16d":
             flops = r["n"] * r["k"] * (2 * r["d"] ** 2 + 8 * r["d"])

@@ -33,6 +33,12 @@ public protocol EMModel: Sendable {
     ///   (no weight, or a singular covariance).
     func maximized(from statistics: Statistics) throws -> Self
 
+    /// The log-density of the parameters under the model's prior (natural log), 0 without one.
+    ///
+    /// With a prior the M-step maximises the posterior (MAP-EM), and the engine's objective is
+    /// `(log-likelihood + logPrior) / sample weight`, which MAP-EM never lowers.
+    func logPrior() -> Double
+
     /// The same model with its parts in a canonical order (for a mixture: by descending weight),
     /// so equal fits compare equal. The engine calls it once, on the returned model.
     func canonicalized() -> Self
@@ -41,6 +47,9 @@ public protocol EMModel: Sendable {
 extension EMModel {
     /// Models without interchangeable parts are already canonical.
     public func canonicalized() -> Self { self }
+
+    /// Models without a prior have a flat one.
+    public func logPrior() -> Double { 0 }
 }
 
 /// The log-likelihood of one chunk of data and the weight of the samples it came from.

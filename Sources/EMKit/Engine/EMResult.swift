@@ -56,7 +56,8 @@ public struct EMResult<Model: EMModel>: Sendable {
     /// The fitted model of the best restart, in canonical order.
     public var model: Model
     /// The mean log-likelihood per sample of `model` on the data (nats), weighted by the sample
-    /// weights when there are any.
+    /// weights when there are any. For a model with a prior (`EMModel.logPrior()`), the log-prior
+    /// divided by the sample weight is included: the objective MAP-EM maximises.
     public var logLikelihood: Double
     /// The total sample weight (the number of samples when unweighted).
     public var sampleWeight: Double

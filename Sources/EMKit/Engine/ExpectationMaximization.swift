@@ -170,7 +170,7 @@ public enum ExpectationMaximization {
         while true {
             let (statistics, likelihood) = try ChunkedExpectation.run(model, on: data, threadCount: threads)
             guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
-            let logLikelihood = likelihood.logLikelihood / likelihood.sampleWeight
+            let logLikelihood = (likelihood.logLikelihood + model.logPrior()) / likelihood.sampleWeight
             guard !logLikelihood.isNaN, logLikelihood < .infinity else {
                 throw EMError.nonFiniteResult(iteration: iteration)
             }
@@ -223,7 +223,7 @@ extension ExpectationMaximization {
             let likelihood = try ChunkedExpectation.run(model, on: data, threadCount: threads).likelihood
             guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
             sampleWeight = likelihood.sampleWeight
-            let logLikelihood = likelihood.logLikelihood / likelihood.sampleWeight
+            let logLikelihood = (likelihood.logLikelihood + model.logPrior()) / likelihood.sampleWeight
             guard !logLikelihood.isNaN, logLikelihood < .infinity else { throw EMError.nonFiniteResult(iteration: epoch) }
             history.append(logLikelihood)
             options.observer?(EMProgress(restart: restart, iteration: epoch, logLikelihood: logLikelihood))

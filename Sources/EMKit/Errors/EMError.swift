@@ -18,6 +18,10 @@ public enum EMError: Error, Sendable, Equatable {
     case degenerateComponent(component: Int, iteration: Int, reason: DegeneracyReason)
     /// Parameters given by the user (or a model file) are not a valid model.
     case invalidModel(reason: String)
+    /// A sample has probability zero under every component (0-based row).
+    case impossibleSample(row: Int)
+    /// A row is not a valid observation of the model's family (0-based row).
+    case invalidObservation(row: Int, reason: String)
     /// The best restart's parameters are not finite: the fit diverged.
     case nonFiniteResult(iteration: Int)
 }

@@ -36,6 +36,11 @@ extension EMError: CustomStringConvertible {
             }
         case .invalidModel(let reason):
             return "invalid model: \(reason)"
+        case .impossibleSample(let row):
+            return "row \(row + 1) has probability zero under every component (a probability reached 0 or 1): "
+                + "use a prior (--prior-count) or fewer components"
+        case .invalidObservation(let row, let reason):
+            return "row \(row + 1): \(reason)"
         case .nonFiniteResult(let iteration):
             return "the fit diverged at iteration \(iteration) (parameters are no longer finite): "
                 + "scale the data or increase the regularization"

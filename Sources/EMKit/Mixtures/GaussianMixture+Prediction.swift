@@ -1,16 +1,8 @@
-extension GaussianMixture {
-    /// Runs the density kernel over `samples`, checking their shape and values first.
-    private func withLogDensities(
-        _ samples: Matrix,
-        _ body: (_ row: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
+extension GaussianMixture: Mixture {
+    public func forEachWeightedLogDensity(
+        of samples: Matrix, _ body: (_ row: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
     ) throws {
-        guard samples.columnCount == dimension else {
-            throw EMError.dimensionMismatch(expected: dimension, actual: samples.columnCount)
-        }
-        if let index = samples.elements.firstIndex(where: { !$0.isFinite }) {
-            throw EMError.nonFiniteValue(
-                row: index / samples.columnCount, column: index % samples.columnCount, value: samples.elements[index])
-        }
+        try checkShape(samples)
         guard samples.rowCount > 0 else { return }
         let k = componentCount
         samples.elements.withUnsafeBufferPointer { buffer in
@@ -18,68 +10,6 @@ extension GaussianMixture {
                 for b in 0..<n { body(start + b, logDensities + b * k) }
             }
         }
-    }
-
-    /// The log-density `log p(xᵢ)` of each row under the mixture (nats), `[N]`.
-    ///
-    /// - Throws: `EMError.dimensionMismatch`, `EMError.nonFiniteValue`.
-    public func logLikelihoods(_ samples: Matrix) throws -> [Double] {
-        var result = [Double](repeating: 0, count: samples.rowCount)
-        try withLogDensities(samples) { n, logDensities in
-            result[n] = logSumExp(logDensities, count: componentCount).logSum
-        }
-        return result
-    }
-
-    /// The mean log-likelihood per sample (nats), weighted by `sampleWeights` when given.
-    ///
-    /// - Throws: `EMError.noSamples` for no rows, and as `logLikelihoods(_:)`.
-    public func score(_ samples: Matrix, sampleWeights: [Double]? = nil) throws -> Double {
-        let data = try RowDataset(samples, sampleWeights: sampleWeights)
-        var scoring = self
-        scoring.fitSettings.assignment = .soft
-        scoring.fitSettings.degeneracyPolicy = .fail
-        let likelihood = try ExpectationMaximization.expectation(scoring, on: data).likelihood
-        return likelihood.logLikelihood / likelihood.sampleWeight
-    }
-
-    /// The posterior probability of each component for each row (the responsibilities), `N × K`;
-    /// each row sums to 1.
-    ///
-    /// - Throws: `EMError.dimensionMismatch`, `EMError.nonFiniteValue`.
-    public func predictProbabilities(_ samples: Matrix) throws -> Matrix {
-        let k = componentCount
-        var result = Matrix(rowCount: samples.rowCount, columnCount: k)
-        try withLogDensities(samples) { n, logDensities in
-            let logSum = logSumExp(logDensities, count: k).logSum
-            for c in 0..<k { result[n, c] = _exp(logDensities[c] - logSum) }
-        }
-        return result
-    }
-
-    /// The most probable component of each row (the hard assignment), `[N]`, 0-based.
-    ///
-    /// - Throws: `EMError.dimensionMismatch`, `EMError.nonFiniteValue`.
-    public func predict(_ samples: Matrix) throws -> [Int] {
-        var result = [Int](repeating: 0, count: samples.rowCount)
-        try withLogDensities(samples) { n, logDensities in
-            result[n] = logSumExp(logDensities, count: componentCount).argmax
-        }
-        return result
-    }
-
-    /// Bayesian information criterion `−2 log L + p log N` on `samples` (lower is better).
-    ///
-    /// - Throws: as `score(_:sampleWeights:)`.
-    public func bic(_ samples: Matrix) throws -> Double {
-        -2 * (try score(samples)) * Double(samples.rowCount) + Double(parameterCount) * _log(Double(samples.rowCount))
-    }
-
-    /// Akaike information criterion `−2 log L + 2p` on `samples` (lower is better).
-    ///
-    /// - Throws: as `score(_:sampleWeights:)`.
-    public func aic(_ samples: Matrix) throws -> Double {
-        -2 * (try score(samples)) * Double(samples.rowCount) + 2 * Double(parameterCount)
     }
 
     /// `count` samples drawn from the mixture, with the component each came from.
