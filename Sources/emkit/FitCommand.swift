@@ -2,20 +2,31 @@ import ArgumentParser
 import EMKit
 
 extension EMKitCommand {
-    /// `emkit fit`: fits a Gaussian mixture to a data file.
+    /// `emkit fit`: fits a mixture to a data file.
     struct Fit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fit a Gaussian mixture to a data file.",
+            abstract: "Fit a mixture model to a data file.",
             discussion: """
                 Prints a summary (or, with --format json, the model file) on standard output. \
-                Save the model with --output and use it with 'emkit predict', 'score' and 'sample'.
+                Save the model with --output and use it with 'emkit predict', 'score' and 'sample'. \
+                Rows are: real vectors (gaussian); (successes, trials) (binomial); 0/1 features \
+                (bernoulli); category counts, or one column of labels (categorical); counts (poisson).
                 """)
+
+        @Option(name: .long, help: "The mixture family.")
+        var model: ModelFamily = .gaussian
 
         @Argument(help: ArgumentHelp("The data: a CSV or .npy file, or - for CSV on standard input.", valueName: "data"))
         var data: String
 
         @Option(name: [.customShort("k"), .long], help: "The number of mixture components.")
         var components: Int
+
+        @Flag(name: .long, help: "Hold the mixing weights fixed and equal (discrete families).")
+        var fixWeights = false
+
+        @Option(name: .long, help: "Pseudo-count added to every count and component weight (a conjugate prior; discrete families; 0: none).")
+        var priorCount: Double = 0
 
         @Option(name: .long, help: "The covariance structure.")
         var covariance: CovarianceType = .full
@@ -73,6 +84,10 @@ extension EMKitCommand {
         @Option(name: .long, help: "text: a summary for people; json: the model file.")
         var format: OutputFormat = .text
 
+        enum ModelFamily: String, ExpressibleByArgument, CaseIterable {
+            case gaussian, binomial, bernoulli, categorical, poisson
+        }
+
         enum InitializationChoice: String, ExpressibleByArgument, CaseIterable {
             case kmeans, random, randomFromData = "random-from-data"
         }
@@ -82,23 +97,36 @@ extension EMKitCommand {
             guard stepDecay > 0.5, stepDecay <= 1 else { throw ValidationError("--step-decay must be in (0.5, 1], got \(stepDecay)") }
             guard stepOffset >= 1, stepOffset.isFinite else { throw ValidationError("--step-offset must be ≥ 1, got \(stepOffset)") }
             guard components >= 1 else { throw ValidationError("--components must be ≥ 1, got \(components)") }
+            guard priorCount >= 0, priorCount.isFinite else { throw ValidationError("--prior-count must be ≥ 0, got \(priorCount)") }
             guard regularization >= 0, regularization.isFinite else {
                 throw ValidationError("--regularization must be a finite number ≥ 0, got \(regularization)")
             }
         }
 
         func run() throws {
-            let opened = try dataOptions.open(data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes)
+            var opened = try dataOptions.open(data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes)
             defer { opened.close() }
+            if model == .categorical && opened.dataset.dimension == 1 {
+                // One column of labels: one-hot category counts.
+                var labels: [Double] = []
+                try opened.dataset.forEachChunk { _, count, rows, _ in labels += UnsafeBufferPointer(start: rows, count: count) }
+                let (counts, categories) = Categorical.counts(fromLabels: labels)
+                opened.dataset = try RowDataset(counts, sampleWeights: opened.dataset.sampleWeights)
+                opened.columnNames = categories.map { "\($0 == $0.rounded() ? String(Int($0)) : String($0))" }
+            }
+            switch model {
+            case .gaussian: try fitGaussian(opened)
+            case .binomial: try fitFinite(Binomial.self, opened)
+            case .bernoulli: try fitFinite(Bernoulli.self, opened)
+            case .categorical: try fitFinite(Categorical.self, opened)
+            case .poisson: try fitFinite(Poisson.self, opened)
+            }
+        }
+
+        private func fitGaussian(_ opened: OpenedData) throws {
             var dataset = opened.dataset
             var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
-            if stepwise {
-                // A mini-batch is a run of chunks; chunks no larger than the batch keep batches exact.
-                let rowsPerChunk = min(batchSize, dataset.rowsPerChunk)
-                dataset = try RowDataset(source: dataset.source, sampleWeights: dataset.sampleWeights, rowsPerChunk: rowsPerChunk)
-                options.stepwise = StepwiseSchedule(
-                    chunksPerBatch: (batchSize + rowsPerChunk - 1) / rowsPerChunk, decay: stepDecay, offset: stepOffset)
-            }
+            (dataset, options.stepwise) = try stepwiseSetting(dataset)
             options.settings = .init(
                 regularization: regularization, assignment: hard ? .hard : .soft, degeneracyPolicy: onDegenerate)
             options.em = em.emOptions
@@ -130,25 +158,82 @@ extension EMKitCommand {
                 throw error
             }
             Terminal.clearProgress()
-            if reportTiming {
-                let elapsed = clock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                Terminal.message(
-                    "{\"fitSeconds\": \(seconds), \"iterations\": \(fit.restarts.map(\.iterations).reduce(0, +)), "
-                        + "\"peakResidentBytes\": \(ProcessStatus.peakResidentBytes), \"threads\": \(em.threads ?? ExpectationMaximization.defaultThreadCount)}")
-            }
-            for warning in fit.warnings { Terminal.warning(warning.description) }
-            if !fit.converged {
-                Terminal.warning(
-                    "\(fit.stopReason) (\(fit.iterations) iterations); the model may be improved by a larger "
-                        + "--max-iterations or a larger --tolerance")
-            }
-            let file = try ModelRecord.file(for: fit, columns: opened.columnNames, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+            report(fit, started: started, clock: clock)
+            let file = ModelRecord.file(for: fit, columns: opened.columnNames, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
             if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
             switch format {
             case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
             case .text: print(Summary.text(fit, file: file, data: opened.description))
             }
+        }
+    }
+}
+
+extension EMKitCommand.Fit {
+    /// Warnings, timing and the not-converged note, on standard error.
+    func report<Model>(_ fit: EMResult<Model>, started: ContinuousClock.Instant, clock: ContinuousClock) {
+        Terminal.clearProgress()
+        if reportTiming {
+            let elapsed = clock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            Terminal.message(
+                "{\"fitSeconds\": \(seconds), \"iterations\": \(fit.restarts.map(\.iterations).reduce(0, +)), "
+                    + "\"peakResidentBytes\": \(ProcessStatus.peakResidentBytes), \"threads\": \(em.threads ?? ExpectationMaximization.defaultThreadCount)}")
+        }
+        for warning in fit.warnings { Terminal.warning(warning.description) }
+        if !fit.converged {
+            Terminal.warning(
+                "\(fit.stopReason) (\(fit.iterations) iterations); the model may be improved by a larger "
+                    + "--max-iterations or a larger --tolerance")
+        }
+    }
+
+    /// Dataset chunks sized for --stepwise, and the schedule.
+    func stepwiseSetting(_ dataset: RowDataset) throws -> (RowDataset, StepwiseSchedule?) {
+        guard stepwise else { return (dataset, nil) }
+        // A mini-batch is a run of chunks; chunks no larger than the batch keep batches exact.
+        let rowsPerChunk = min(batchSize, dataset.rowsPerChunk)
+        let rechunked = try RowDataset(source: dataset.source, sampleWeights: dataset.sampleWeights, rowsPerChunk: rowsPerChunk)
+        return (rechunked, StepwiseSchedule(chunksPerBatch: (batchSize + rowsPerChunk - 1) / rowsPerChunk, decay: stepDecay, offset: stepOffset))
+    }
+
+    /// Fits a binomial, Bernoulli, categorical or Poisson mixture.
+    func fitFinite<Component: MixtureComponent>(_ family: Component.Type, _ opened: OpenedData) throws {
+        var options = FiniteMixture<Component>.FitOptions(componentCount: components)
+        options.fixWeights = fixWeights
+        options.settings.assignment = hard ? .hard : .soft
+        if priorCount > 0 {
+            options.settings.weightPseudoCount = fixWeights ? 0 : priorCount
+            options.settings.componentPrior = Component.prior(pseudoCount: priorCount)
+        }
+        options.em = em.emOptions
+        options.initialization = `init` == .kmeans ? .kMeans : .randomResponsibilities
+        if let initFrom {
+            let start = try FiniteMixtureFile<Component>.read(path: initFrom).mixture(path: initFrom)
+            guard start.componentCount == components else {
+                throw ValidationError("--components is \(components) but \(initFrom) has \(start.componentCount) components")
+            }
+            options.initialization = .parameters(start)
+        }
+        let (dataset, schedule) = try stepwiseSetting(opened.dataset)
+        options.stepwise = schedule
+        let clock = ContinuousClock()
+        let started = clock.now
+        let fit: EMResult<FiniteMixture<Component>>
+        do {
+            fit = try FiniteMixture<Component>.fit(dataset, options: options)
+        } catch {
+            Terminal.clearProgress()
+            throw error
+        }
+        report(fit, started: started, clock: clock)
+        let record = ModelRecord.fitRecord(
+            for: fit, parameterCount: fit.model.parameterCount, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+        let file = FiniteMixtureFile(fit.model, columns: opened.columnNames, fit: record)
+        if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
+        switch format {
+        case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
+        case .text: print(Summary.text(fit, file: file, data: opened.description))
         }
     }
 }

@@ -8,7 +8,8 @@ extension EMKitCommand {
             abstract: "Assign each row of a data file to its most probable component (CSV on standard output).",
             discussion: """
                 Prints a 'component' column (0-based, the components ordered as in the model file); \
-                with --probabilities, also one 'probability_K' column per component (the responsibilities).
+                with --probabilities, also one 'probability_K' column per component (the responsibilities). \
+                Works with every model kind 'emkit fit' writes.
                 """)
 
         @OptionGroup var arguments: ModelDataArguments
@@ -17,7 +18,8 @@ extension EMKitCommand {
         var probabilities = false
 
         func run() throws {
-            let (mixture, table) = try arguments.load()
+            let (model, table) = try arguments.load()
+            let mixture = model.mixture
             let labels = try mixture.predict(table.samples)
             var output = "component"
             if probabilities {
@@ -47,8 +49,8 @@ extension EMKitCommand {
         var format: OutputFormat = .text
 
         func run() throws {
-            let (mixture, table) = try arguments.load()
-            let score = try mixture.score(table.samples)
+            let (model, table) = try arguments.load()
+            let score = try model.mixture.score(table.samples)
             switch format {
             case .json: print("{\"logLikelihood\": \(score), \"samples\": \(table.samples.rowCount)}")
             case .text: print("mean log-likelihood \(score) nats per sample over \(table.samples.rowCount) samples")
@@ -70,23 +72,26 @@ extension EMKitCommand {
         @Option(name: .long, help: "Seed of the generator; the same seed gives the same samples.")
         var seed: UInt64 = 0
 
+        @Option(name: .long, help: "Draws per row for binomial and categorical models (tosses per round).")
+        var trials: Int = 10
+
         @Flag(name: .long, help: "Add a last column with the component each sample came from (0-based).")
         var withComponent = false
 
         func validate() throws {
             guard count >= 0 else { throw ValidationError("--count must be ≥ 0, got \(count)") }
+            guard trials >= 0 else { throw ValidationError("--trials must be ≥ 0, got \(trials)") }
         }
 
         func run() throws {
-            let file = try GaussianMixtureFile.read(path: model)
-            let mixture = try file.mixture(path: model)
-            var generator = SeededGenerator(seed: seed)
-            let (samples, components) = mixture.sample(count: count, using: &generator)
-            var header = file.columns ?? (1...mixture.dimension).map { "column\($0)" }
+            let loaded = try LoadedModel.read(path: model)
+            let (samples, components) = loaded.sample(count, trials, seed)
+            var header = loaded.columns ?? (1...loaded.mixture.dimension).map { "column\($0)" }
             if withComponent { header.append("component") }
             var output = header.joined(separator: ",") + "\n"
             for n in 0..<samples.rowCount {
-                output += samples.row(n).map { "\($0)" }.joined(separator: ",")
+                output += samples.row(n).map { loaded.countValued ? "\(Int($0))" : "\($0)" }
+                    .joined(separator: ",")
                 if withComponent { output += ",\(components[n])" }
                 output += "\n"
             }

@@ -23,6 +23,13 @@ public struct Bernoulli: MixtureComponent {
         self.probabilities = probabilities
     }
 
+    public static var parameterName: String { "probabilities" }
+    public var parameterVector: [Double] { probabilities }
+
+    public init(parameterVector vector: [Double]) throws {
+        try self.init(probabilities: vector)
+    }
+
     public static var familyName: String { "bernoulli" }
     public var dimension: Int { probabilities.count }
     public var parameterCount: Int { probabilities.count }
@@ -58,6 +65,8 @@ public struct Bernoulli: MixtureComponent {
     public func sample(trials: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
         probabilities.map { generator.nextUnitInterval() < $0 ? 1 : 0 }
     }
+
+    public static func prior(pseudoCount: Double) -> Prior { BetaPrior(successes: pseudoCount, failures: pseudoCount) }
 
     public static var initialSmoothing: Prior { BetaPrior(successes: 0.5, failures: 0.5) }
 

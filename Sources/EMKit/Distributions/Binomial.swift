@@ -22,6 +22,14 @@ public struct Binomial: MixtureComponent {
         self.probability = probability
     }
 
+    public static var parameterName: String { "probabilities" }
+    public var parameterVector: [Double] { [probability] }
+
+    public init(parameterVector vector: [Double]) throws {
+        guard vector.count == 1 else { throw EMError.invalidModel(reason: "a binomial component has one probability") }
+        try self.init(probability: vector[0])
+    }
+
     public static var familyName: String { "binomial" }
     public var dimension: Int { 2 }
     public var parameterCount: Int { 1 }
@@ -53,6 +61,8 @@ public struct Binomial: MixtureComponent {
         for _ in 0..<trials where generator.nextUnitInterval() < probability { successes += 1 }
         return [Double(successes), Double(trials)]
     }
+
+    public static func prior(pseudoCount: Double) -> Prior { BetaPrior(successes: pseudoCount, failures: pseudoCount) }
 
     public static var initialSmoothing: Prior { BetaPrior(successes: 0.5, failures: 0.5) }
 

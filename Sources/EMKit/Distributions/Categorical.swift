@@ -24,6 +24,13 @@ public struct Categorical: MixtureComponent {
         self.probabilities = probabilities
     }
 
+    public static var parameterName: String { "probabilities" }
+    public var parameterVector: [Double] { probabilities }
+
+    public init(parameterVector vector: [Double]) throws {
+        try self.init(probabilities: vector)
+    }
+
     public static var familyName: String { "categorical" }
     public var dimension: Int { probabilities.count }
     public var parameterCount: Int { probabilities.count - 1 }
@@ -74,6 +81,8 @@ public struct Categorical: MixtureComponent {
         return counts
     }
 
+    public static func prior(pseudoCount: Double) -> Prior { DirichletPrior(pseudoCount: pseudoCount) }
+
     public static var initialSmoothing: Prior { DirichletPrior(pseudoCount: 0.5) }
 
     public static func problem(with row: UnsafePointer<Double>, dimension: Int) -> String? {
@@ -91,4 +100,18 @@ public struct DirichletPrior: Sendable, Equatable {
 
     /// A prior adding `pseudoCount` to every category.
     public init(pseudoCount: Double = 1) { self.pseudoCount = pseudoCount }
+}
+
+extension Categorical {
+    /// One-hot count rows from a column of category labels: label `v` becomes a row with a 1 in
+    /// the column of `v` among the sorted distinct labels.
+    ///
+    /// - Returns: the `N × C` counts and the `C` distinct labels, in column order.
+    public static func counts(fromLabels labels: [Double]) -> (counts: Matrix, categories: [Double]) {
+        let categories = Array(Set(labels)).sorted()
+        let column = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        var counts = Matrix(rowCount: labels.count, columnCount: categories.count)
+        for (n, label) in labels.enumerated() { counts[n, column[label] ?? 0] = 1 }
+        return (counts, categories)
+    }
 }

@@ -21,6 +21,13 @@ public struct Poisson: MixtureComponent {
         self.rates = rates
     }
 
+    public static var parameterName: String { "rates" }
+    public var parameterVector: [Double] { rates }
+
+    public init(parameterVector vector: [Double]) throws {
+        try self.init(rates: vector)
+    }
+
     public static var familyName: String { "poisson" }
     public var dimension: Int { rates.count }
     public var parameterCount: Int { rates.count }
@@ -62,6 +69,8 @@ public struct Poisson: MixtureComponent {
             return k
         }
     }
+
+    public static func prior(pseudoCount: Double) -> Prior { GammaPrior(pseudoCount: pseudoCount, rate: 0) }
 
     public static var initialSmoothing: Prior { GammaPrior(pseudoCount: 0.5, rate: 0) }
 

@@ -142,30 +142,6 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
     ///
     /// - Throws: `DataError.unreadable`, or `DataError.invalidModelFile` saying which field is wrong.
     public static func read(path: String) throws -> GaussianMixtureFile {
-        let bytes = try FileAccess.readAll(path)
-        do {
-            return try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw DataError.invalidModelFile(path: path, reason: describe(error))
-        } catch {
-            throw DataError.invalidModelFile(path: path, reason: "\(error)")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func where_(_ path: [any CodingKey]) -> String {
-            path.isEmpty ? "the top level" : "'" + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "'"
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "missing field '\(key.stringValue)' in \(where_(context.codingPath))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "wrong type at \(where_(context.codingPath)): \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return "not valid JSON (\(context.debugDescription))" }
-            return "bad value at \(where_(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
+        try ModelFileDecoding.decode(GaussianMixtureFile.self, path: path)
     }
 }

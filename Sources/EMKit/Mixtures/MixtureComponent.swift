@@ -46,6 +46,20 @@ public protocol MixtureComponent: Sendable, Equatable {
     /// Why `row` is not a valid observation of this family, or `nil` when it is.
     static func problem(with row: UnsafePointer<Double>, dimension: Int) -> String?
 
+    /// The name of the parameters in model files (`"probabilities"`, `"rates"`).
+    static var parameterName: String { get }
+
+    /// The parameters as numbers, for model files.
+    var parameterVector: [Double] { get }
+
+    /// A component from its parameters as numbers.
+    ///
+    /// - Throws: `EMError.invalidModel` saying what is wrong.
+    init(parameterVector: [Double]) throws
+
+    /// The family's conjugate prior that adds `pseudoCount` to every count (Laplace smoothing for 1).
+    static func prior(pseudoCount: Double) -> Prior
+
     /// The prior the initialiser's first M-step uses so that no probability starts at 0 or 1.
     static var initialSmoothing: Prior { get }
 

@@ -60,8 +60,8 @@ struct DataOptions: ParsableArguments {
 
     /// Reads the data a model is applied to: the given columns, else the model's columns when the
     /// file names them all, else every column.
-    func read(_ path: String, for file: GaussianMixtureFile) throws -> NumericTable {
-        if columns == nil, let modelColumns = file.columns, !path.lowercased().hasSuffix(".npy") {
+    func read(_ path: String, columns modelColumns: [String]?) throws -> NumericTable {
+        if columns == nil, let modelColumns, !path.lowercased().hasSuffix(".npy") {
             let all = try read(path)
             if Set(modelColumns).isSubset(of: all.columnNames), all.columnNames != modelColumns {
                 var selected = self

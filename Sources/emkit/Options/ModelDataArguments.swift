@@ -12,9 +12,8 @@ struct ModelDataArguments: ParsableArguments {
     @OptionGroup var dataOptions: DataOptions
 
     /// The checked model and the data's columns it applies to.
-    func load() throws -> (mixture: GaussianMixture, table: NumericTable) {
-        let file = try GaussianMixtureFile.read(path: model)
-        let mixture = try file.mixture(path: model)
-        return (mixture, try dataOptions.read(data, for: file))
+    func load() throws -> (model: LoadedModel, table: NumericTable) {
+        let loaded = try LoadedModel.read(path: model)
+        return (loaded, try dataOptions.read(data, columns: loaded.columns))
     }
 }

@@ -40,3 +40,33 @@ enum Summary {
         return lines.joined(separator: "\n")
     }
 }
+
+extension Summary {
+    /// The summary of a binomial, Bernoulli, categorical or Poisson mixture fit.
+    static func text<Component: MixtureComponent>(
+        _ fit: EMResult<FiniteMixture<Component>>, file: FiniteMixtureFile<Component>, data: String
+    ) -> String {
+        let model = fit.model
+        let family = Component.familyName.prefix(1).uppercased() + Component.familyName.dropFirst()
+        var lines = [
+            "\(family) mixture: \(model.componentCount) components, \(model.dimension) columns, fitted to "
+                + "\(file.fit?.samples ?? 0) rows of \(data)" + (model.fitSettings.fixWeights ? " (weights held fixed)" : ""),
+            fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst()
+                + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts (restart \(fit.bestRestart + 1))" : ""),
+            "Mean log-likelihood per sample: \(Format.number(fit.logLikelihood, digits: 10))",
+        ]
+        if let record = file.fit {
+            lines.append(
+                "BIC \(Format.number(record.bic, digits: 8))   AIC \(Format.number(record.aic, digits: 8))   "
+                    + "free parameters \(record.parameterCount)")
+        }
+        lines.append("")
+        if let columns = file.columns { lines.append("Columns: " + columns.joined(separator: ", ")) }
+        for c in 0..<model.componentCount {
+            lines.append("")
+            lines.append("Component \(c + 1): weight \(Format.number(model.weights[c], digits: 6))")
+            lines.append("  \(Component.parameterName)  " + Format.vector(model.components[c].parameterVector, digits: 6))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
