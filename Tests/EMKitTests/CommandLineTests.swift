@@ -191,3 +191,74 @@ struct CommandLineTests {
         #expect(result.standardOutput.contains("agreement with the true labels: 96.67% of points"))
     }
 }
+
+@Suite("emkit coins and discrete fits", .serialized)
+struct DiscreteCommandLineTests {
+    @Test("coins reproduces seed 001's first iteration and its estimate after ten")
+    func seed001() throws {
+        let result = try CommandRunner.run(["coins", "--init", "0.6,0.5", "--iterations", "10", "--tolerance", "0", "--fix-weights"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains("    2  HHHHTHHHHH     9/10   0.805    0.195           7.24   0.80         1.76   0.20"))
+        #expect(lines.contains("M-step: θA = 21.30 / 29.87 = 0.7130,  θB = 11.70 / 20.13 = 0.5813"))
+        #expect(lines.contains("Estimate: θA = 0.7967, θB = 0.5197"))
+        let json = try CommandRunner.run(["coins", "--init", "0.6,0.5", "--iterations", "10", "--tolerance", "0", "--fix-weights", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        let probabilities = object?["probabilities"] as? [Double] ?? []
+        #expect(probabilities.count == 2 && abs(probabilities[0] - 0.80) < 0.005 && abs(probabilities[1] - 0.52) < 0.005)
+        #expect(object?["iterations"] as? Int == 10)
+        #expect(object?["converged"] as? Bool == false)
+        #expect((object?["history"] as? [Double])?.count == 11)
+    }
+
+    @Test("coins with hard EM on seed 002's rounds stops at (1/3, 3/5)")
+    func seed002() throws {
+        let result = try CommandRunner.run(
+            ["coins", "-", "--init", "0.2,0.7", "--hard", "--fix-weights", "--format", "json"], input: "3,5\n2,5\n1,5\n3,5\n2,5\n")
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let probabilities = object?["probabilities"] as? [Double] ?? []
+        #expect(probabilities.count == 2 && abs(probabilities[0] - 1.0 / 3) < 1e-12 && abs(probabilities[1] - 0.6) < 1e-12)
+        #expect(object?["converged"] as? Bool == true)
+    }
+
+    @Test("coins rejects bad rounds and options", arguments: [
+        (["coins", "-"], "HHTX\n", "Error: -:1: 'HHTX' is not a round: write a string of H and T, or heads,tosses as whole numbers\n"),
+        (["coins", "-"], "6,5\n", "Error: -:1: '6,5' is not a round: need 0 ≤ heads ≤ tosses\n"),
+        (["coins", "-"], "\n\n", "Error: -: no data rows\n"),
+    ] as [([String], String, String)])
+    func coinErrors(_ arguments: [String], _ input: String, _ message: String) throws {
+        let result = try CommandRunner.run(arguments, input: input)
+        #expect(result.status == 1)
+        #expect(result.standardError == message)
+    }
+
+    @Test("fit --model for each discrete family writes a model that predict, score and sample read")
+    func discreteFits() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-discrete-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (family, data, k) in [("binomial", "binomial.csv", 3), ("bernoulli", "bernoulli.csv", 3), ("categorical", "categorical.csv", 3), ("poisson", "poisson.csv", 2)] {
+            let model = directory.appendingPathComponent("\(family).json").path
+            let fit = try CommandRunner.run(["fit", Fixtures.path(data), "--model", family, "-k", "\(k)", "--restarts", "2", "--output", model])
+            #expect(fit.status == 0, "\(family): \(fit.standardError)")
+            #expect(fit.standardOutput.hasPrefix(family.prefix(1).uppercased() + family.dropFirst() + " mixture: \(k) components"))
+            let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as? [String: Any]
+            #expect(file?["kind"] as? String == "\(family)-mixture")
+            let predicted = try CommandRunner.run(["predict", model, Fixtures.path(data)])
+            #expect(predicted.status == 0, "\(family): \(predicted.standardError)")
+            let score = try CommandRunner.run(["score", model, Fixtures.path(data), "--format", "json"])
+            #expect(score.status == 0 && score.standardOutput.hasPrefix("{\"logLikelihood\": -"))
+            let sample = try CommandRunner.run(["sample", model, "--count", "3", "--trials", "12"])
+            #expect(sample.status == 0 && sample.standardOutput.split(separator: "\n").count == 4)
+        }
+        // A categorical label column becomes one-hot counts.
+        let labels = try CommandRunner.run(["fit", "-", "--model", "categorical", "-k", "2", "--prior-count", "1"], input: "label\n1\n2\n2\n3\n1\n1\n3\n")
+        #expect(labels.status == 0, "\(labels.standardError)")
+        #expect(labels.standardOutput.contains("Columns: 1, 2, 3"))
+        // Hostile rows.
+        let bad = try CommandRunner.run(["fit", "-", "--model", "binomial", "-k", "2"], input: "h,n\n3,5\n7,5\n")
+        #expect(bad.status == 1)
+        #expect(bad.standardError == "Error: row 2: successes (7) exceed trials (5)\n")
+    }
+}

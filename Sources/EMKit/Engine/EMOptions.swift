@@ -13,6 +13,9 @@ public struct EMOptions: Sendable {
     public var seed: UInt64 = 0
     /// How many threads run E-steps; `nil` uses every core. Results do not depend on it.
     public var threadCount: Int? = nil
+    /// Whether the result's parts are put in canonical order (`EMModel.canonicalized()`). Fits
+    /// from given initial parameters turn this off to keep the caller's order.
+    public var canonicalOrder: Bool = true
     /// Called after every E-step with the restart, iteration and log-likelihood; use it for
     /// progress displays. It runs on the fitting thread.
     public var observer: (@Sendable (EMProgress) -> Void)? = nil

@@ -117,7 +117,7 @@ public enum ExpectationMaximization {
             // Every restart degenerated: report it rather than pass off a half-fitted model.
             throw error
         }
-        result.model = result.model.canonicalized()
+        if options.canonicalOrder { result.model = result.model.canonicalized() }
         result.restarts = summaries
         result.warnings = warnings
         return result

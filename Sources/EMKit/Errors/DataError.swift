@@ -16,6 +16,8 @@ public enum DataError: Error, Sendable, Equatable {
     case missingValue(path: String, line: Int, column: Int, field: String)
     /// A sample weight is negative.
     case invalidWeight(path: String, line: Int, column: Int, value: Double)
+    /// A line of a coin-toss file is not a round.
+    case invalidRound(path: String, line: Int, text: String, reason: String)
     /// A value is NaN or infinite where a number is needed.
     case nonFinite(path: String, line: Int, column: Int, field: String)
     /// A column named on the command line does not exist.

@@ -61,6 +61,8 @@ extension DataError: CustomStringConvertible {
             return "\(path):\(line): column \(column): '\(field)' is not a number"
         case .raggedRow(let path, let line, let expected, let found):
             return "\(path):\(line): expected \(expected) fields, found \(found)"
+        case .invalidRound(let path, let line, let text, let reason):
+            return "\(path):\(line): '\(text)' is not a round: \(reason)"
         case .missingValue(let path, let line, let column, let field):
             return "\(path):\(line): column \(column): missing value '\(field)'; "
                 + "Gaussian mixtures need complete rows: remove or impute the row first"

@@ -64,6 +64,8 @@ extension FiniteMixture {
                 name: "weightPseudoCount", value: "\(options.settings.weightPseudoCount)", expected: "a finite number ≥ 0")
         }
         try options.em.validate()
+        var options = options
+        if case .parameters = options.initialization { options.em.canonicalOrder = false }
         try validate(data)
         if case .parameters(let given) = options.initialization {
             guard given.dimension == data.dimension else {

@@ -57,6 +57,8 @@ extension GaussianMixture {
             throw EMError.invalidParameter(name: "regularization", value: "\(lambda)", expected: "a finite number ≥ 0")
         }
         try options.em.validate()
+        var options = options
+        if case .parameters = options.initialization { options.em.canonicalOrder = false }
         if case .parameters(let given) = options.initialization {
             guard given.dimension == data.dimension else {
                 throw EMError.dimensionMismatch(expected: given.dimension, actual: data.dimension)
