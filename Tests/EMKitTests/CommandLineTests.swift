@@ -189,6 +189,8 @@ struct CommandLineTests {
         #expect(result.standardOutput.contains("2. Fisher's Iris"))
         #expect(result.standardOutput.contains("agreement with the true labels: 99% of points"))
         #expect(result.standardOutput.contains("agreement with the true labels: 96.67% of points"))
+        #expect(result.standardOutput.contains("one iteration (0.71, 0.58), ten iterations (0.80, 0.52)"))
+        #expect(result.standardOutput.contains("hard EM, one step (0.33, 0.60), converged (0.33, 0.60)"))
     }
 }
 
