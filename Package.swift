@@ -23,7 +23,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EMKitTests",
-            dependencies: ["EMKit", "emkit"],
+            dependencies: ["EMKit", "EMKitKernels", "emkit"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -135,6 +135,149 @@ accumulate_diagonal_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
     }
 }
 
+// ---- Diagonal and spherical covariances, on a transposed block (xt[j*n + b] = x_bj) ----
+
+static inline __attribute__((always_inline)) void
+diagonal_distances_t_body(ptrdiff_t n, ptrdiff_t d, const double *restrict xt,
+                          const double *restrict mu, const double *restrict f,
+                          double *restrict dist) {
+    for (ptrdiff_t b = 0; b < n; b++) dist[b] = 0;
+    for (ptrdiff_t j = 0; j < d; j++) {
+        const double m = mu[j], fj = f[j];
+        const double *xj = xt + j * n;
+        for (ptrdiff_t b = 0; b < n; b++) {
+            const double t = (xj[b] - m) * fj;
+            dist[b] += t * t;
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) void
+accumulate_diagonal_t_body(ptrdiff_t n, ptrdiff_t d, const double *restrict xt,
+                           const double *restrict shift, const double *restrict r,
+                           double *restrict first, double *restrict second) {
+    const ptrdiff_t whole = n / LANES * LANES;
+    for (ptrdiff_t j = 0; j < d; j++) {
+        const double s = shift[j];
+        const double *xj = xt + j * n;
+        double a1[LANES] = {0}, a2[LANES] = {0};
+        for (ptrdiff_t b = 0; b < whole; b += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                const double z = xj[b + l] - s;
+                const double rz = r[b + l] * z;
+                a1[l] += rz;
+                a2[l] += rz * z;
+            }
+        }
+        double t1 = 0, t2 = 0;
+        for (ptrdiff_t b = whole; b < n; b++) {
+            const double z = xj[b] - s;
+            t1 += r[b] * z;
+            t2 += r[b] * z * z;
+        }
+        for (int l = 0; l < LANES; l++) {
+            t1 += a1[l];
+            t2 += a2[l];
+        }
+        first[j] += t1;
+        second[j] += t2;
+    }
+}
+
+// ---- Responsibilities ----
+
+// exp(x) for x <= 0 (arguments below -708 are treated as -708, whose exponential, 3e-308, is
+// negligible against the row's largest term, which is exp(0) = 1). Cody–Waite reduction
+// x = k ln 2 + r, |r| <= ln2/2, then a degree-13 Taylor polynomial (truncation error < 1e-17
+// relative) and 2^k assembled in the exponent bits: branch-free, so the compiler vectorises it.
+static inline __attribute__((always_inline)) double exp_nonpositive(double x) {
+    x = x < -708.0 ? -708.0 : x;
+    const double k = __builtin_rint(x * 1.4426950408889634);
+    const double r = (x - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    // 2^k without a double-to-integer conversion (which AVX2 lacks): adding 1.5 · 2^52 leaves k
+    // in the low bits of the sum's representation; k + 1023 shifted into the exponent field.
+    const double shifted = k + 6755399441055744.0;
+    unsigned long long bits;
+    __builtin_memcpy(&bits, &shifted, sizeof bits);
+    bits = (bits + 1023) << 52;
+    double scale;
+    __builtin_memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+static inline __attribute__((always_inline)) double
+responsibilities_body(ptrdiff_t n, ptrdiff_t k, const double *restrict log_densities,
+                      const double *restrict weights, int hard, double *restrict resp,
+                      double *restrict row_log_sums, double *restrict component_weights,
+                      double *restrict weight_sum, double *restrict best /* n */,
+                      double *restrict sums /* n */) {
+    for (ptrdiff_t b = 0; b < n; b++) {
+        best[b] = log_densities[b];
+        sums[b] = 0;
+    }
+    for (ptrdiff_t c = 1; c < k; c++) {
+        const double *lc = log_densities + c * n;
+        for (ptrdiff_t b = 0; b < n; b++) best[b] = lc[b] > best[b] ? lc[b] : best[b];
+    }
+    for (ptrdiff_t c = 0; c < k; c++) {
+        const double *lc = log_densities + c * n;
+        double *rc = resp + c * n;
+        for (ptrdiff_t b = 0; b < n; b++) {
+            const double e = exp_nonpositive(lc[b] - best[b]);
+            rc[b] = e;
+            sums[b] += e;
+        }
+    }
+    double log_likelihood = 0, total = 0;
+    for (ptrdiff_t b = 0; b < n; b++) {
+        const double w = weights ? weights[b] : 1.0;
+        const double log_sum = best[b] + __builtin_log(sums[b]);
+        row_log_sums[b] = log_sum;
+        total += w;
+        log_likelihood += w == 0 ? 0 : w * (hard ? best[b] : log_sum);
+        sums[b] = w / sums[b];  // now the factor turning exp(l - max) into w * responsibility
+    }
+    if (hard) {
+        // The first component attaining the maximum takes the row.
+        for (ptrdiff_t b = 0; b < n; b++) {
+            const double w = weights ? weights[b] : 1.0;
+            int taken = 0;
+            for (ptrdiff_t c = 0; c < k; c++) {
+                const int here = !taken && log_densities[c * n + b] == best[b];
+                resp[c * n + b] = here ? w : 0;
+                taken |= here;
+            }
+        }
+    } else {
+        for (ptrdiff_t c = 0; c < k; c++) {
+            double *rc = resp + c * n;
+            for (ptrdiff_t b = 0; b < n; b++) rc[b] *= sums[b];
+        }
+    }
+    for (ptrdiff_t c = 0; c < k; c++) {
+        const double *rc = resp + c * n;
+        double s = 0;
+        for (ptrdiff_t b = 0; b < n; b++) s += rc[b];
+        component_weights[c] += s;
+    }
+    *weight_sum += total;
+    return log_likelihood;
+}
+
 #define EMK_INSTANTIATE(SUFFIX, ATTRIBUTES)                                                      \
     static ATTRIBUTES void triangular_distances_##SUFFIX(                                        \
         ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu, const double *u,         \
@@ -155,6 +298,21 @@ accumulate_diagonal_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
         ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift, const double *r,      \
         double *first, double *second) {                                                         \
         accumulate_diagonal_body(n, d, rows, shift, r, first, second);                           \
+    }                                                                                            \
+    static ATTRIBUTES void diagonal_distances_t_##SUFFIX(                                        \
+        ptrdiff_t n, ptrdiff_t d, const double *xt, const double *mu, const double *f,           \
+        double *dist) {                                                                          \
+        diagonal_distances_t_body(n, d, xt, mu, f, dist);                                        \
+    }                                                                                            \
+    static ATTRIBUTES void accumulate_diagonal_t_##SUFFIX(                                       \
+        ptrdiff_t n, ptrdiff_t d, const double *xt, const double *shift, const double *r,        \
+        double *first, double *second) {                                                         \
+        accumulate_diagonal_t_body(n, d, xt, shift, r, first, second);                           \
+    }                                                                                            \
+    static ATTRIBUTES double responsibilities_##SUFFIX(                                          \
+        ptrdiff_t n, ptrdiff_t k, const double *l, const double *w, int hard, double *resp,      \
+        double *sums_out, double *cw, double *ws, double *best, double *sums) {                  \
+        return responsibilities_body(n, k, l, w, hard, resp, sums_out, cw, ws, best, sums);      \
     }
 
 EMK_INSTANTIATE(portable, )
@@ -162,22 +320,37 @@ EMK_INSTANTIATE(portable, )
 #if defined(__x86_64__) || defined(__i386__)
 EMK_INSTANTIATE(avx2, __attribute__((target("avx2,fma"))))
 
+static int emk_avx2_choice = -1;
+
 int emk_kernels_use_avx2(void) {
-    static int decided = -1;
-    if (decided < 0) {
+    if (emk_avx2_choice < 0) {
         __builtin_cpu_init();
-        decided = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        emk_avx2_choice = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     }
-    return decided;
+    return emk_avx2_choice;
+}
+
+int emk_kernels_select_portable(int portable) {
+    if (portable) {
+        emk_avx2_choice = 0;
+        return 1;
+    }
+    __builtin_cpu_init();
+    emk_avx2_choice = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return 1;
 }
 #define EMK_DISPATCH(NAME, ...)                                                                  \
     do {                                                                                         \
         if (emk_kernels_use_avx2()) NAME##_avx2(__VA_ARGS__);                                    \
         else NAME##_portable(__VA_ARGS__);                                                       \
     } while (0)
+#define EMK_DISPATCH_RETURN(NAME, ...)                                                           \
+    return emk_kernels_use_avx2() ? NAME##_avx2(__VA_ARGS__) : NAME##_portable(__VA_ARGS__)
 #else
 int emk_kernels_use_avx2(void) { return 0; }
+int emk_kernels_select_portable(int portable) { (void)portable; return 1; }
 #define EMK_DISPATCH(NAME, ...) NAME##_portable(__VA_ARGS__)
+#define EMK_DISPATCH_RETURN(NAME, ...) return NAME##_portable(__VA_ARGS__)
 #endif
 
 void emk_triangular_distances(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu,
@@ -198,6 +371,28 @@ void emk_accumulate_full(ptrdiff_t n, ptrdiff_t d, const double *rows, const dou
 void emk_accumulate_diagonal(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift,
                              const double *r, double *first, double *second) {
     EMK_DISPATCH(accumulate_diagonal, n, d, rows, shift, r, first, second);
+}
+
+void emk_transpose(ptrdiff_t n, ptrdiff_t d, const double *rows, double *xt) {
+    for (ptrdiff_t b = 0; b < n; b++)
+        for (ptrdiff_t j = 0; j < d; j++) xt[j * n + b] = rows[b * d + j];
+}
+
+void emk_diagonal_distances_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *mu,
+                                       const double *f, double *dist) {
+    EMK_DISPATCH(diagonal_distances_t, n, d, xt, mu, f, dist);
+}
+
+void emk_accumulate_diagonal_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *shift,
+                                        const double *r, double *first, double *second) {
+    EMK_DISPATCH(accumulate_diagonal_t, n, d, xt, shift, r, first, second);
+}
+
+double emk_responsibilities(ptrdiff_t n, ptrdiff_t k, const double *log_densities, const double *weights,
+                            int hard, double *resp, double *row_log_sums, double *component_weights,
+                            double *weight_sum, double *scratch) {
+    EMK_DISPATCH_RETURN(responsibilities, n, k, log_densities, weights, hard, resp, row_log_sums,
+                        component_weights, weight_sum, scratch, scratch + n);
 }
 
 ptrdiff_t emk_triangular_distances_scratch(ptrdiff_t d) { return d * LANES; }

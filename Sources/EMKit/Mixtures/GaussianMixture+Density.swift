@@ -6,8 +6,8 @@ extension GaussianMixture {
     static let blockRows = 256
 
     /// Calls `body` once per block of up to `blockRows` consecutive rows of `rows` (row-major,
-    /// `dimension` values each) with the block's first row, its row count, and the weighted
-    /// log-densities `log πₖ + log 𝒩(xᵢ | μₖ, Σₖ)` of its rows, row-major `count × K`.
+    /// `dimension` values each) with the block's first row, its row count `n`, and the weighted
+    /// log-densities `log πₖ + log 𝒩(xᵢ | μₖ, Σₖ)` of its rows, component-major `K × n`.
     ///
     /// ```
     /// log 𝒩(x | μ, Σ) = −½ d log 2π + Σᵢ log Uᵢᵢ − ½ ‖(x − μ)ᵀ U‖²,   Σ⁻¹ = U Uᵀ
@@ -26,7 +26,7 @@ extension GaussianMixture {
         let constants = (0..<k).map { _log(weights[$0]) - 0.5 * Double(d) * logTwoPi + halfLogPrecisionDeterminants[$0] }
         let logDensities = UnsafeMutablePointer<Double>.allocate(capacity: k * blockRows)
         let distances = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: emk_triangular_distances_scratch(d))
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_triangular_distances_scratch(d), d * blockRows))
         defer {
             logDensities.deallocate()
             distances.deallocate()
@@ -45,6 +45,8 @@ extension GaussianMixture {
                 while start < count {
                     let n = min(blockRows, count - start)
                     let block = rows + start * d
+                    // Diagonal kernels read the block transposed (d × n), once for all components.
+                    if !type.hasTriangularFactor { emk_transpose(n, d, block, scratch) }
                     for c in 0..<k {
                         switch type {
                         case .full:
@@ -52,9 +54,10 @@ extension GaussianMixture {
                         case .tied:
                             emk_triangular_distances(n, d, block, mu + c * d, f, distances, scratch)
                         case .diagonal, .spherical:
-                            emk_diagonal_distances(n, d, block, mu + c * d, f + c * d, distances)
+                            emk_diagonal_distances_transposed(n, d, scratch, mu + c * d, f + c * d, distances)
                         }
-                        for b in 0..<n { logDensities[b * k + c] = constants[c] - 0.5 * distances[b] }
+                        let row = logDensities + c * n
+                        for b in 0..<n { row[b] = constants[c] - 0.5 * distances[b] }
                     }
                     body(start, n, logDensities)
                     start += n

@@ -32,9 +32,13 @@ extension GaussianMixture: EMModel {
         let blockRows = Self.blockRows
         // Responsibilities of a block, component-major (`K × blockRows`), times the sample weights.
         let responsibilities = UnsafeMutablePointer<Double>.allocate(capacity: k * blockRows)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: emk_accumulate_full_scratch(d))
+        let rowLogSums = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+        let transposed = UnsafeMutablePointer<Double>.allocate(capacity: d * blockRows)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_accumulate_full_scratch(d), 2 * blockRows))
         defer {
             responsibilities.deallocate()
+            rowLogSums.deallocate()
+            transposed.deallocate()
             scratch.deallocate()
         }
         let shifts = means.elements
@@ -48,35 +52,23 @@ extension GaussianMixture: EMModel {
                         let shift = shiftBuffer.baseAddress.unsafelyUnwrapped
                         try chunk.withUnsafeRows { rows, sampleWeights in
                             forEachBlockLogDensities(rows, count: chunk.rows.count) { start, n, logDensities in
-                                for b in 0..<n {
-                                    let w = sampleWeights?[start + b] ?? 1
-                                    let row = logDensities + b * k
-                                    if w == 0 {
-                                        for c in 0..<k { responsibilities[c * blockRows + b] = 0 }
-                                        continue
-                                    }
-                                    let (logSum, best) = logSumExp(row, count: k)
-                                    if tracksWorst && logSum < worst.threshold {
+                                logLikelihood += emk_responsibilities(
+                                    n, k, logDensities, sampleWeights.map { $0 + start }, hard ? 1 : 0, responsibilities,
+                                    rowLogSums, componentWeights, &totalWeight, scratch)
+                                if tracksWorst {
+                                    for b in 0..<n where rowLogSums[b] < worst.threshold && (sampleWeights?[start + b] ?? 1) > 0 {
                                         let x = rows + (start + b) * d
-                                        worst.offer(logLikelihood: logSum, values: Array(UnsafeBufferPointer(start: x, count: d)))
-                                    }
-                                    totalWeight += w
-                                    if hard {
-                                        logLikelihood += w * row[best]
-                                        for c in 0..<k { responsibilities[c * blockRows + b] = c == best ? w : 0 }
-                                    } else {
-                                        logLikelihood += w * logSum
-                                        for c in 0..<k { responsibilities[c * blockRows + b] = w * _exp(row[c] - logSum) }
+                                        worst.offer(logLikelihood: rowLogSums[b], values: Array(UnsafeBufferPointer(start: x, count: d)))
                                     }
                                 }
                                 let block = rows + start * d
+                                if !full { emk_transpose(n, d, block, transposed) }
                                 for c in 0..<k {
-                                    let r = responsibilities + c * blockRows
-                                    for b in 0..<n { componentWeights[c] += r[b] }
+                                    let r = responsibilities + c * n
                                     if full {
                                         emk_accumulate_full(n, d, block, shift + c * d, r, first + c * d, second + c * d * d, scratch)
                                     } else {
-                                        emk_accumulate_diagonal(n, d, block, shift + c * d, r, first + c * d, second + c * d)
+                                        emk_accumulate_diagonal_transposed(n, d, transposed, shift + c * d, r, first + c * d, second + c * d)
                                     }
                                 }
                             }

@@ -5,9 +5,14 @@ extension GaussianMixture: Mixture {
         try checkShape(samples)
         guard samples.rowCount > 0 else { return }
         let k = componentCount
+        let row = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        defer { row.deallocate() }
         samples.elements.withUnsafeBufferPointer { buffer in
             forEachBlockLogDensities(buffer.baseAddress.unsafelyUnwrapped, count: samples.rowCount) { start, n, logDensities in
-                for b in 0..<n { body(start + b, logDensities + b * k) }
+                for b in 0..<n {
+                    for c in 0..<k { row[c] = logDensities[c * n + b] }
+                    body(start + b, row)
+                }
             }
         }
     }

@@ -32,6 +32,28 @@ void emk_accumulate_full(ptrdiff_t n, ptrdiff_t d, const double *rows, const dou
 void emk_accumulate_diagonal(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift,
                              const double *r, double *first, double *second);
 
+/// xt[j*n + b] = rows[b*d + j]: a block of n rows transposed to d × n.
+void emk_transpose(ptrdiff_t n, ptrdiff_t d, const double *rows, double *xt);
+
+/// emk_diagonal_distances on a transposed block xt (d × n).
+void emk_diagonal_distances_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *mu,
+                                       const double *f, double *dist);
+
+/// emk_accumulate_diagonal on a transposed block xt (d × n); every row is added (r_b may be 0).
+void emk_accumulate_diagonal_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *shift,
+                                        const double *r, double *first, double *second);
+
+/// The E-step's normalisation for a block of n rows and k components. log_densities is
+/// component-major (k × n): log pi_c + log f_c(x_b). Writes resp (k × n, component-major):
+/// w_b * r_bc (soft) or w_b for the first most probable component and 0 elsewhere (hard), and
+/// row_log_sums[b] = log sum_c exp(log_densities[c][b]). Adds sum_b resp[c][b] to
+/// component_weights[c] and sum_b w_b to *weight_sum. weights may be NULL (all 1).
+/// Returns sum_b w_b log p(x_b) (soft) or sum_b w_b max_c log_densities[c][b] (hard).
+/// scratch: 2n doubles.
+double emk_responsibilities(ptrdiff_t n, ptrdiff_t k, const double *log_densities, const double *weights,
+                            int hard, double *resp, double *row_log_sums, double *component_weights,
+                            double *weight_sum, double *scratch);
+
 /// The work space, in doubles, that emk_triangular_distances needs.
 ptrdiff_t emk_triangular_distances_scratch(ptrdiff_t d);
 
@@ -40,6 +62,10 @@ ptrdiff_t emk_accumulate_full_scratch(ptrdiff_t d);
 
 /// Whether the AVX2+FMA versions run on this processor (decided once).
 int emk_kernels_use_avx2(void);
+
+/// Forces the portable versions (portable != 0) or restores the automatic choice, for tests and
+/// benchmarks. Not thread-safe: call it while no E-step runs.
+int emk_kernels_select_portable(int portable);
 
 #ifdef __cplusplus
 }
