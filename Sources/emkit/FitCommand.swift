@@ -33,6 +33,8 @@ extension EMKitCommand {
 
         @OptionGroup var dataOptions: DataOptions
 
+        @OptionGroup var missing: MissingValueOptions
+
         @Option(name: .long, help: ArgumentHelp("A CSV column of non-negative sample weights (name or 1-based position).", valueName: "column"))
         var weights: String?
 
@@ -104,7 +106,13 @@ extension EMKitCommand {
         }
 
         func run() throws {
-            var opened = try dataOptions.open(data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes)
+            // Gaussian mixtures marginalise missing values; the discrete families need complete rows.
+            var opened = try dataOptions.open(
+                data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes,
+                missingMarkers: model == .gaussian ? missing.markers : nil)
+            if opened.dataset.emptyRowCount > 0 {
+                Terminal.message("note: \(opened.dataset.emptyRowCount) rows have no observed value; they are left out of the fit")
+            }
             defer { opened.close() }
             if model == .categorical && opened.dataset.dimension == 1 {
                 // One column of labels: one-hot category counts.
@@ -159,7 +167,7 @@ extension EMKitCommand {
             }
             Terminal.clearProgress()
             report(fit, started: started, clock: clock)
-            let file = ModelRecord.file(for: fit, columns: opened.columnNames, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+            let file = ModelRecord.file(for: fit, columns: opened.columnNames, samples: dataset.sampleCount - dataset.emptyRowCount, seed: em.seed, restarts: em.restarts)
             if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
             switch format {
             case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
@@ -228,7 +236,7 @@ extension EMKitCommand.Fit {
         }
         report(fit, started: started, clock: clock)
         let record = ModelRecord.fitRecord(
-            for: fit, parameterCount: fit.model.parameterCount, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+            for: fit, parameterCount: fit.model.parameterCount, samples: dataset.sampleCount - dataset.emptyRowCount, seed: em.seed, restarts: em.restarts)
         let file = FiniteMixtureFile(fit.model, columns: opened.columnNames, fit: record)
         if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
         switch format {

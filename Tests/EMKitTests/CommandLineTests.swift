@@ -264,3 +264,41 @@ struct DiscreteCommandLineTests {
         #expect(bad.standardError == "Error: row 2: successes (7) exceed trials (5)\n")
     }
 }
+
+@Suite("emkit impute", .serialized)
+struct ImputeCommandLineTests {
+    @Test("impute fills only the holes and keeps every other byte")
+    func fillsHoles() throws {
+        let input = "a;b;c\r\n1;2;3\r\n2;;4\r\n3;4;NA\r\n?;5;6\r\n5; 6 ;7\r\n4;5;5\r\n"
+        let result = try CommandRunner.run(["impute", "-", "--tolerance", "1e-9"], input: input)
+        #expect(result.status == 0, "\(result.standardError)")
+        // Split on the byte 0x0A: Swift's Character treats "\r\n" as one.
+        let lines = result.standardOutput.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        #expect(lines[0] == "a;b;c\r" && lines[1] == "1;2;3\r" && lines[5] == "5; 6 ;7\r")
+        #expect(lines[2].hasPrefix("2;") && lines[2].hasSuffix(";4\r") && !lines[2].contains(";;"))
+        #expect(!lines[3].contains("NA") && !lines[4].contains("?"))
+        #expect(result.standardError.hasPrefix("filled 3 missing values (6 data rows) with a 1-component full Gaussian mixture"))
+    }
+
+    @Test("multiple imputation writes one seeded file per draw")
+    func draws() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-impute-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("completed.csv").path
+        let input = "x,y\n1,2\n2,\n3,5\n,4\n5,9\n4,7\n"
+        let first = try CommandRunner.run(["impute", "-", "--draws", "3", "--seed", "4", "--output", output], input: input)
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["completed-1.csv", "completed-2.csv", "completed-3.csv"])
+        let one = try String(contentsOfFile: directory.appendingPathComponent("completed-1.csv").path, encoding: .utf8)
+        let two = try String(contentsOfFile: directory.appendingPathComponent("completed-2.csv").path, encoding: .utf8)
+        #expect(one != two && one.hasPrefix("x,y\n1,2\n2,"))
+        let again = try CommandRunner.run(["impute", "-", "--draws", "3", "--seed", "4", "--output", output], input: input)
+        #expect(again.status == 0)
+        #expect(try String(contentsOfFile: directory.appendingPathComponent("completed-1.csv").path, encoding: .utf8) == one)
+        let refused = try CommandRunner.run(["impute", "-", "--draws", "2"], input: input)
+        #expect(refused.status == 64 && refused.standardError.hasPrefix("Error: --draws writes several files: give --output NAME.csv"))
+        let empty = try CommandRunner.run(["impute", "-"], input: "x,y\n1,\n2,\n")
+        #expect(empty.status == 1 && empty.standardError == "Error: column 2 has no observed value: drop it (--columns) before fitting\n")
+    }
+}

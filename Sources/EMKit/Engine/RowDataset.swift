@@ -13,21 +13,39 @@ public struct RowDataset: EMDataset {
     public let sampleWeights: [Double]?
     /// The number of rows per chunk.
     public let rowsPerChunk: Int
+    /// Whether any value is missing (NaN); only possible with `MissingValues.allowed`.
+    public private(set) var hasMissingValues = false
+    /// The number of rows with every value missing: they carry no information and are left out
+    /// of the fit, but counted here so that they are reported, never dropped silently.
+    public private(set) var emptyRowCount = 0
+
+    /// What a NaN in the data means.
+    public enum MissingValues: Sendable, Equatable {
+        /// NaN is an error (`EMError.nonFiniteValue`).
+        case rejected
+        /// NaN marks a missing value; models that support it (Gaussian mixtures) marginalise it.
+        case allowed
+    }
 
     /// Wraps in-memory samples and their optional weights, after checking them.
     ///
     /// - Throws: `EMError.noSamples` for no rows or no columns, `EMError.nonFiniteValue` for a
     ///   NaN or infinite value, `EMError.invalidWeight` for a negative or non-finite weight or
     ///   all-zero weights, `EMError.invalidParameter` when the weights do not match the rows.
-    public init(_ samples: Matrix, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048) throws {
-        try self.init(source: samples, sampleWeights: sampleWeights, rowsPerChunk: rowsPerChunk)
+    public init(
+        _ samples: Matrix, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048, missingValues: MissingValues = .rejected
+    ) throws {
+        try self.init(source: samples, sampleWeights: sampleWeights, rowsPerChunk: rowsPerChunk, missingValues: missingValues)
     }
 
     /// Wraps the rows of any source and their optional weights, after checking them (one pass
     /// over the rows).
     ///
     /// - Throws: as `init(_:sampleWeights:rowsPerChunk:)`, and what the source throws on reading.
-    public init(source: any RowSource, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048) throws {
+    /// - Throws: also `EMError.columnAllMissing` when missing values are allowed and a column has no value at all.
+    public init(
+        source: any RowSource, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048, missingValues: MissingValues = .rejected
+    ) throws {
         guard source.rowCount > 0, source.columnCount > 0 else { throw EMError.noSamples }
         guard rowsPerChunk > 0 else {
             throw EMError.invalidParameter(name: "rowsPerChunk", value: "\(rowsPerChunk)", expected: "an integer ≥ 1")
@@ -47,10 +65,30 @@ public struct RowDataset: EMDataset {
         self.sampleWeights = sampleWeights
         self.rowsPerChunk = rowsPerChunk
         let d = source.columnCount
+        var observedPerColumn = [Int](repeating: 0, count: d)
+        var missingCount = 0
+        var emptyRows = 0
         try forEachChunk { start, count, rows, _ in
-            for i in 0..<(count * d) where !rows[i].isFinite {
-                throw EMError.nonFiniteValue(row: start + i / d, column: i % d, value: rows[i])
+            for b in 0..<count {
+                var missingInRow = 0
+                for j in 0..<d {
+                    let value = rows[b * d + j]
+                    if value.isFinite {
+                        observedPerColumn[j] += 1
+                    } else if value.isNaN && missingValues == .allowed {
+                        missingInRow += 1
+                    } else {
+                        throw EMError.nonFiniteValue(row: start + b, column: j, value: value)
+                    }
+                }
+                missingCount += missingInRow
+                if missingInRow == d { emptyRows += 1 }
             }
+        }
+        if missingCount > 0 {
+            if let column = observedPerColumn.firstIndex(of: 0) { throw EMError.columnAllMissing(column: column) }
+            hasMissingValues = true
+            emptyRowCount = emptyRows
         }
     }
 
@@ -95,6 +133,39 @@ public struct RowDataset: EMDataset {
     /// - Throws: what the source throws on reading.
     public func rows(at indices: [Int]) throws -> Matrix {
         Matrix(rowCount: indices.count, columnCount: dimension, elements: try indices.flatMap { try row($0) })
+    }
+
+    /// A copy in memory with every missing value replaced by its column's (weighted) mean and the
+    /// rows with nothing observed left out: what initialisers see when values are missing.
+    ///
+    /// - Throws: what the source throws on reading.
+    public func meanImputed() throws -> RowDataset {
+        let d = dimension
+        var sums = [Double](repeating: 0, count: d)
+        var counts = [Double](repeating: 0, count: d)
+        try forEachChunk { start, count, rows, _ in
+            for b in 0..<count {
+                let w = weight(start + b)
+                for j in 0..<d where !rows[b * d + j].isNaN {
+                    sums[j] += w * rows[b * d + j]
+                    counts[j] += w
+                }
+            }
+        }
+        let columnMeans = (0..<d).map { counts[$0] > 0 ? sums[$0] / counts[$0] : 0 }
+        var elements: [Double] = []
+        var weights: [Double] = []
+        try forEachChunk { start, count, rows, _ in
+            for b in 0..<count {
+                let x = rows + b * d
+                if (0..<d).allSatisfy({ x[$0].isNaN }) { continue }
+                for j in 0..<d { elements.append(x[j].isNaN ? columnMeans[j] : x[j]) }
+                weights.append(weight(start + b))
+            }
+        }
+        return try RowDataset(
+            Matrix(rowCount: weights.count, columnCount: d, elements: elements),
+            sampleWeights: sampleWeights == nil ? nil : weights, rowsPerChunk: rowsPerChunk)
     }
 
     /// The weight of row `index` (1 when unweighted).

@@ -13,6 +13,8 @@ extension EMError: CustomStringConvertible {
         case .nonFiniteValue(let row, let column, let value):
             return "data row \(row + 1), column \(column + 1) is \(value): "
                 + "remove or impute missing values before fitting"
+        case .columnAllMissing(let column):
+            return "column \(column + 1) has no observed value: drop it (--columns) before fitting"
         case .invalidWeight(let row, let value):
             if let row {
                 return "sample weight in row \(row + 1) is \(value): weights must be finite and ≥ 0"

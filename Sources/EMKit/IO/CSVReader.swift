@@ -48,14 +48,24 @@ public struct CSVFormat: Sendable, Equatable {
     public var columns: [ColumnSelector]? = nil
     /// A column of non-negative sample weights.
     public var weightColumn: ColumnSelector? = nil
+    /// Field texts that mean a missing value (compared ignoring case and surrounding spaces),
+    /// read as NaN; `nil`: a missing value is an error.
+    public var missingMarkers: Set<String>? = nil
 
     /// The default: everything guessed, every column used.
-    public init(delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil) {
+    public init(
+        delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil,
+        missingMarkers: Set<String>? = nil
+    ) {
         self.delimiter = delimiter
         self.hasHeader = hasHeader
         self.columns = columns
         self.weightColumn = weightColumn
+        self.missingMarkers = missingMarkers.map { Set($0.map { $0.uppercased() }) }
     }
+
+    /// The markers `emkit` reads as missing by default: an empty field, `NA`, `NaN` and `?`.
+    public static let defaultMissingMarkers: Set<String> = ["", "NA", "NAN", "?"]
 }
 
 /// Reads delimited text files of numbers (CSV, semicolon- or tab-separated), whole or streamed.
@@ -72,12 +82,12 @@ public enum CSVReader {
     /// - Throws: `DataError` naming the file, line and column of the first problem.
     public static func read(
         path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil,
-        weightColumn: ColumnSelector? = nil
+        weightColumn: ColumnSelector? = nil, missingMarkers: Set<String>? = nil
     ) throws -> NumericTable {
         if path == "-" {
             return try parse(
                 FileAccess.readAll(path), path: path, delimiter: delimiter, hasHeader: hasHeader, columns: columns,
-                weightColumn: weightColumn)
+                weightColumn: weightColumn, missingMarkers: missingMarkers)
         }
         // Two passes over the file, never all of its text at once: count the lines to reserve the
         // matrix exactly, then parse. Peak memory is the matrix plus one 4 MiB block of text.
@@ -85,7 +95,8 @@ public enum CSVReader {
         try FileAccess.forEachLine(ofFile: path) { number, _ in lineCount = number }
         var elements: [Double] = []
         var weights: [Double] = []
-        let format = CSVFormat(delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn)
+        let format = CSVFormat(
+            delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn, missingMarkers: missingMarkers)
         let layout = try scan(lines: { body in try FileAccess.forEachLine(ofFile: path, body) }, path: path, format: format) {
             row, weight in
             if elements.capacity == 0 { elements.reserveCapacity(lineCount * row.count) }
@@ -103,11 +114,12 @@ public enum CSVReader {
     /// Parses the bytes of a delimited text file; `path` is used in error messages only.
     public static func parse(
         _ bytes: [UInt8], path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil,
-        columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil
+        columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil, missingMarkers: Set<String>? = nil
     ) throws -> NumericTable {
         var elements: [Double] = []
         var weights: [Double] = []
-        let format = CSVFormat(delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn)
+        let format = CSVFormat(
+            delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn, missingMarkers: missingMarkers)
         let layout = try bytes.withUnsafeBufferPointer { buffer in
             try scan(lines: { body in try forEachLine(in: buffer, body) }, path: path, format: format) { row, weight in
                 elements.append(contentsOf: row)
@@ -163,7 +175,10 @@ public enum CSVReader {
             if state == nil {
                 let separator = format.delimiter ?? guessDelimiter(line)
                 let fields = split(line, separator)
-                let header = format.hasHeader ?? fields.contains { parseNumber(line, $0) == nil && !isMissing(line, $0) }
+                let header = format.hasHeader ?? fields.contains {
+                    parseNumber(line, $0) == nil && !isMissing(line, $0)
+                        && !(format.missingMarkers?.contains(String(decoding: line[$0], as: UTF8.self).uppercased()) ?? false)
+                }
                 let names = header
                     ? fields.map { unquote(String(decoding: line[$0], as: UTF8.self)) }
                     : (1...fields.count).map { "column\($0)" }
@@ -194,8 +209,13 @@ public enum CSVReader {
             guard fields.count == fieldCount else {
                 throw DataError.raggedRow(path: path, line: lineNumber, expected: fieldCount, found: fields.count)
             }
-            func value(_ index: Int) throws -> Double {
+            func value(_ index: Int, allowMissing: Bool = true) throws -> Double {
                 let field = fields[index]
+                if allowMissing, let markers = format.missingMarkers,
+                    markers.contains(String(decoding: line[field], as: UTF8.self).uppercased())
+                {
+                    return .nan
+                }
                 guard let number = parseNumber(line, field) else {
                     let text = String(decoding: line[field], as: UTF8.self)
                     if isMissing(line, field) {
@@ -213,7 +233,7 @@ public enum CSVReader {
             for index in chosen { row.append(try value(index)) }
             var weight: Double? = nil
             if let w = weightIndex {
-                let value = try value(w)
+                let value = try value(w, allowMissing: false)
                 guard value >= 0 else {
                     throw DataError.invalidWeight(path: path, line: lineNumber, column: w + 1, value: value)
                 }
@@ -224,6 +244,69 @@ public enum CSVReader {
         } }
         guard let (_, _, names, chosen, weightIndex) = state, rowCount > 0 else { throw DataError.empty(path: path) }
         return Layout(columnNames: chosen.map { names[$0] }, rowCount: rowCount, hasWeights: weightIndex != nil)
+    }
+
+    /// A copy of a delimited text file in which data fields are replaced where `replacement`
+    /// returns text: every other byte (header, blank lines, delimiters, untouched fields, line
+    /// ends) is kept. `replacement` gets the 0-based data row, the 0-based column and the field.
+    ///
+    /// - Throws: `DataError.raggedRow` for a row with another number of fields than the first.
+    public static func substituteFields(
+        _ bytes: [UInt8], path: String, format: CSVFormat,
+        replacement: (_ row: Int, _ column: Int, _ field: String) -> String?
+    ) throws -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + bytes.count / 4)
+        var dataRow = 0
+        var layout: (separator: UInt8, fieldCount: Int)? = nil
+        try bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var lineNumber = 0
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                lineNumber += 1
+                let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                let content = lineNumber == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeBufferPointer(rebasing: line[3...]) : line
+                let offset = line.count - content.count
+                defer {
+                    if end < buffer.count { output.append(0x0A) }
+                    start = end + 1
+                }
+                guard content.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
+                    output.append(contentsOf: line)
+                    continue
+                }
+                if layout == nil {
+                    let separator = format.delimiter ?? guessDelimiter(content)
+                    let fields = split(content, separator)
+                    layout = (separator, fields.count)
+                    let header = format.hasHeader ?? fields.contains {
+                        parseNumber(content, $0) == nil && !isMissing(content, $0)
+                            && !(format.missingMarkers?.contains(String(decoding: content[$0], as: UTF8.self).uppercased()) ?? false)
+                    }
+                    if header {
+                        output.append(contentsOf: line)
+                        continue
+                    }
+                }
+                guard let (separator, fieldCount) = layout else { continue }
+                let fields = split(content, separator)
+                guard fields.count == fieldCount else {
+                    throw DataError.raggedRow(path: path, line: lineNumber, expected: fieldCount, found: fields.count)
+                }
+                var cursor = 0
+                for (column, field) in fields.enumerated() {
+                    guard let text = replacement(dataRow, column, String(decoding: content[field], as: UTF8.self)) else { continue }
+                    output.append(contentsOf: line[cursor..<(offset + field.lowerBound)])
+                    output.append(contentsOf: Array(text.utf8))
+                    cursor = offset + field.upperBound
+                }
+                output.append(contentsOf: line[cursor...])
+                dataRow += 1
+            }
+        }
+        return output
     }
 
     /// Calls `body` with each line of `buffer` (without its line break) and its 1-based number.

@@ -11,12 +11,13 @@ public enum NumpyReader {
     ///
     /// - Throws: `DataError.unsupportedNumpy` saying what is wrong, `DataError.nonFinite` for NaN
     ///   or infinite values (line = row, column = column, both 1-based), `DataError.unreadable`.
-    public static func read(path: String) throws -> Matrix {
-        try parse(FileAccess.readAll(path), path: path)
+    public static func read(path: String, allowingMissing: Bool = false) throws -> Matrix {
+        try parse(FileAccess.readAll(path), path: path, allowingMissing: allowingMissing)
     }
 
     /// Parses the bytes of a `.npy` file; `path` is used in error messages only.
-    public static func parse(_ bytes: [UInt8], path: String) throws -> Matrix {
+    /// With `allowingMissing`, NaN values are kept (they mark missing values); infinities are errors.
+    public static func parse(_ bytes: [UInt8], path: String, allowingMissing: Bool = false) throws -> Matrix {
         let header = try header(bytes, path: path)
         let (rows, columns) = (header.rowCount, header.columnCount)
         guard bytes.count - header.dataOffset >= header.dataByteCount else {
@@ -38,7 +39,7 @@ public enum NumpyReader {
                 }
             }
         }
-        if let index = elements.firstIndex(where: { !$0.isFinite }) {
+        if let index = elements.firstIndex(where: { allowingMissing ? $0.isInfinite : !$0.isFinite }) {
             throw DataError.nonFinite(
                 path: path, line: index / columns + 1, column: index % columns + 1, field: "\(elements[index])")
         }

@@ -24,6 +24,61 @@ extension GaussianMixture: EMModel {
         var accumulator = ShiftedMomentAccumulator(
             shifts: means.elements, groupCount: k, dimension: d, scatterShape: covarianceType.scatterShape)
         var worst = statistics.worstFitted
+        var likelihood = ChunkLikelihood(logLikelihood: 0, sampleWeight: 0)
+        try chunk.withUnsafeRows { rows, weights in
+            guard chunk.dataset.hasMissingValues else {
+                likelihood = accumulateComplete(rows, count: chunk.rows.count, weights: weights, into: &accumulator, worst: &worst)
+                return
+            }
+            // Complete rows take the vectorised path; incomplete ones are grouped by pattern, in
+            // order of first appearance so that the summation order never depends on hashing.
+            var completeRows: [Double] = []
+            var completeWeights: [Double] = []
+            var groups: [(pattern: MissingPattern, rows: [Int])] = []
+            var groupIndex: [MissingPattern: Int] = [:]
+            for b in 0..<chunk.rows.count {
+                let x = rows + b * d
+                let w = weights?[b] ?? 1
+                guard w > 0 else { continue }
+                if hasMissingValue(x, dimension: d) {
+                    let pattern = MissingPattern(row: x, dimension: d)
+                    if pattern.observed.isEmpty { continue }  // an empty row: counted by the data set, not fitted
+                    if let index = groupIndex[pattern] {
+                        groups[index].rows.append(b)
+                    } else {
+                        groupIndex[pattern] = groups.count
+                        groups.append((pattern, [b]))
+                    }
+                } else {
+                    completeRows.append(contentsOf: UnsafeBufferPointer(start: x, count: d))
+                    completeWeights.append(w)
+                }
+            }
+            if !completeWeights.isEmpty {
+                completeRows.withUnsafeBufferPointer { r in
+                    completeWeights.withUnsafeBufferPointer { w in
+                        likelihood = accumulateComplete(
+                            r.baseAddress.unsafelyUnwrapped, count: completeWeights.count, weights: w.baseAddress,
+                            into: &accumulator, worst: &worst)
+                    }
+                }
+            }
+            let incomplete = try accumulateIncomplete(groups, rows: rows, weights: weights, into: &accumulator, statistics: &statistics)
+            likelihood.logLikelihood += incomplete.logLikelihood
+            likelihood.sampleWeight += incomplete.sampleWeight
+        }
+        accumulator.merge(into: &statistics.moments)
+        statistics.worstFitted = worst
+        return likelihood
+    }
+
+    /// The E-step on complete rows (row-major, `count × d`), through the C kernels.
+    private func accumulateComplete(
+        _ rows: UnsafePointer<Double>, count: Int, weights: UnsafePointer<Double>?,
+        into accumulator: inout ShiftedMomentAccumulator, worst: inout WorstFittedSamples
+    ) -> ChunkLikelihood {
+        let d = dimension
+        let k = componentCount
         let hard = fitSettings.assignment == .hard
         let tracksWorst = worst.capacity > 0
         var logLikelihood = 0.0
@@ -42,34 +97,32 @@ extension GaussianMixture: EMModel {
             scratch.deallocate()
         }
         let shifts = means.elements
-        try accumulator.weights.withUnsafeMutableBufferPointer { weightBuffer in
-            try accumulator.firstMoments.withUnsafeMutableBufferPointer { firstBuffer in
-                try accumulator.secondMoments.withUnsafeMutableBufferPointer { secondBuffer in
-                    try shifts.withUnsafeBufferPointer { shiftBuffer in
+        accumulator.weights.withUnsafeMutableBufferPointer { weightBuffer in
+            accumulator.firstMoments.withUnsafeMutableBufferPointer { firstBuffer in
+                accumulator.secondMoments.withUnsafeMutableBufferPointer { secondBuffer in
+                    shifts.withUnsafeBufferPointer { shiftBuffer in
                         let componentWeights = weightBuffer.baseAddress.unsafelyUnwrapped
                         let first = firstBuffer.baseAddress.unsafelyUnwrapped
                         let second = secondBuffer.baseAddress.unsafelyUnwrapped
                         let shift = shiftBuffer.baseAddress.unsafelyUnwrapped
-                        try chunk.withUnsafeRows { rows, sampleWeights in
-                            forEachBlockLogDensities(rows, count: chunk.rows.count) { start, n, logDensities in
-                                logLikelihood += emk_responsibilities(
-                                    n, k, logDensities, sampleWeights.map { $0 + start }, hard ? 1 : 0, responsibilities,
-                                    rowLogSums, componentWeights, &totalWeight, scratch)
-                                if tracksWorst {
-                                    for b in 0..<n where rowLogSums[b] < worst.threshold && (sampleWeights?[start + b] ?? 1) > 0 {
-                                        let x = rows + (start + b) * d
-                                        worst.offer(logLikelihood: rowLogSums[b], values: Array(UnsafeBufferPointer(start: x, count: d)))
-                                    }
+                        forEachBlockLogDensities(rows, count: count) { start, n, logDensities in
+                            logLikelihood += emk_responsibilities(
+                                n, k, logDensities, weights.map { $0 + start }, hard ? 1 : 0, responsibilities,
+                                rowLogSums, componentWeights, &totalWeight, scratch)
+                            if tracksWorst {
+                                for b in 0..<n where rowLogSums[b] < worst.threshold && (weights?[start + b] ?? 1) > 0 {
+                                    let x = rows + (start + b) * d
+                                    worst.offer(logLikelihood: rowLogSums[b], values: Array(UnsafeBufferPointer(start: x, count: d)))
                                 }
-                                let block = rows + start * d
-                                if !full { emk_transpose(n, d, block, transposed) }
-                                for c in 0..<k {
-                                    let r = responsibilities + c * n
-                                    if full {
-                                        emk_accumulate_full(n, d, block, shift + c * d, r, first + c * d, second + c * d * d, scratch)
-                                    } else {
-                                        emk_accumulate_diagonal_transposed(n, d, transposed, shift + c * d, r, first + c * d, second + c * d)
-                                    }
+                            }
+                            let block = rows + start * d
+                            if !full { emk_transpose(n, d, block, transposed) }
+                            for c in 0..<k {
+                                let r = responsibilities + c * n
+                                if full {
+                                    emk_accumulate_full(n, d, block, shift + c * d, r, first + c * d, second + c * d * d, scratch)
+                                } else {
+                                    emk_accumulate_diagonal_transposed(n, d, transposed, shift + c * d, r, first + c * d, second + c * d)
                                 }
                             }
                         }
@@ -77,8 +130,83 @@ extension GaussianMixture: EMModel {
                 }
             }
         }
-        accumulator.merge(into: &statistics.moments)
-        statistics.worstFitted = worst
+        return ChunkLikelihood(logLikelihood: logLikelihood, sampleWeight: totalWeight)
+    }
+
+    /// The conditional view of component `c` through `pattern`: from the M-step's cache, or
+    /// computed now (the first iteration, or a pattern first seen).
+    ///
+    /// - Throws: `EMError.degenerateComponent` when the observed block of Σ is not positive definite.
+    func conditional(_ pattern: MissingPattern, component c: Int) throws -> ConditionalGaussian {
+        if let cached = conditionals[pattern] { return cached[c] }
+        guard let view = ConditionalGaussian(mean: means.row(c), covariance: covariance(ofComponent: c).elements, pattern: pattern) else {
+            throw EMError.degenerateComponent(component: c, iteration: 0, reason: .singularCovariance)
+        }
+        return view
+    }
+
+    /// The E-step on rows with missing values, pattern by pattern: responsibilities from the
+    /// marginal densities of the observed coordinates; each row completed by its conditional
+    /// mean under each component; the conditional covariances added once per pattern.
+    private func accumulateIncomplete(
+        _ groups: [(pattern: MissingPattern, rows: [Int])], rows: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+        into accumulator: inout ShiftedMomentAccumulator, statistics: inout GaussianMixtureStatistics
+    ) throws -> ChunkLikelihood {
+        guard !groups.isEmpty else { return ChunkLikelihood(logLikelihood: 0, sampleWeight: 0) }
+        let d = dimension
+        let k = componentCount
+        let hard = fitSettings.assignment == .hard
+        let full = covarianceType.scatterShape == .full
+        let logWeights = self.weights.map { _log($0) }
+        if statistics.conditionalScatter.isEmpty { statistics.conditionalScatter = Array(repeating: 0, count: k * d * d) }
+        var logLikelihood = 0.0
+        var totalWeight = 0.0
+        var logDensities = [Double](repeating: 0, count: k)
+        var completed = [Double](repeating: 0, count: d)
+        for (pattern, members) in groups {
+            statistics.patterns.insert(pattern)
+            let views = try (0..<k).map { try conditional(pattern, component: $0) }
+            var responsibilitySums = [Double](repeating: 0, count: k)
+            for b in members {
+                let x = rows + b * d
+                let w = weights?[b] ?? 1
+                for c in 0..<k { logDensities[c] = logWeights[c] + views[c].logDensity(x) }
+                let (logSum, best) = logDensities.withUnsafeMutableBufferPointer {
+                    logSumExp($0.baseAddress.unsafelyUnwrapped, count: k)
+                }
+                totalWeight += w
+                logLikelihood += w * (hard ? logDensities[best] : logSum)
+                for c in 0..<k {
+                    let r = hard ? (c == best ? w : 0) : w * _exp(logDensities[c] - logSum)
+                    if r == 0 { continue }
+                    responsibilitySums[c] += r
+                    accumulator.weights[c] += r
+                    for j in 0..<d { completed[j] = x[j] }
+                    completed.withUnsafeMutableBufferPointer { views[c].fillConditionalMean(x, into: $0.baseAddress.unsafelyUnwrapped) }
+                    for i in 0..<d {
+                        let zi = completed[i] - accumulator.shifts[c * d + i]
+                        accumulator.firstMoments[c * d + i] += r * zi
+                        if full {
+                            for j in i..<d {
+                                accumulator.secondMoments[c * d * d + i * d + j] += r * zi * (completed[j] - accumulator.shifts[c * d + j])
+                            }
+                        } else {
+                            accumulator.secondMoments[c * d + i] += r * zi * zi
+                        }
+                    }
+                }
+            }
+            // Σᵢ rᵢₖ Cov[x_M | x_O, k]: the same conditional covariance for the whole pattern.
+            let missing = pattern.missing
+            for c in 0..<k where responsibilitySums[c] > 0 {
+                let covariance = views[c].conditionalCovariance
+                for (a, i) in missing.enumerated() {
+                    for (e, j) in missing.enumerated() {
+                        statistics.conditionalScatter[c * d * d + i * d + j] += responsibilitySums[c] * covariance[a * missing.count + e]
+                    }
+                }
+            }
+        }
         return ChunkLikelihood(logLikelihood: logLikelihood, sampleWeight: totalWeight)
     }
 
@@ -93,16 +221,21 @@ extension GaussianMixture: EMModel {
     /// - Throws: `EMError.degenerateComponent` (iteration 0; the engine fills in the real one)
     ///   when a component has no weight or a singular covariance and the policy is `.fail`.
     public func maximized(from statistics: GaussianMixtureStatistics) throws -> GaussianMixture {
-        try GaussianMixture.parameters(
+        var model = try GaussianMixture.parameters(
             from: statistics.moments, covarianceType: covarianceType, fitSettings: fitSettings,
-            worstFitted: statistics.worstFitted)
+            worstFitted: statistics.worstFitted, conditionalScatter: statistics.conditionalScatter)
+        // Prepare each missingness pattern's conditional factorisation once per component.
+        for pattern in statistics.patterns {
+            model.conditionals[pattern] = try (0..<model.componentCount).map { try model.conditional(pattern, component: $0) }
+        }
+        return model
     }
 
     /// Maximum-likelihood parameters from responsibility-weighted moments; shared by the M-step
     /// and the initialisers.
     static func parameters(
         from moments: GaussianMoments, covarianceType: CovarianceType, fitSettings: FitSettings,
-        worstFitted: WorstFittedSamples
+        worstFitted: WorstFittedSamples, conditionalScatter: [Double] = []
     ) throws -> GaussianMixture {
         let k = moments.groupCount
         let d = moments.dimension
@@ -135,7 +268,16 @@ extension GaussianMixture: EMModel {
                 let pooled = pooledScatter
                 return pooled.scatterMatrix(group: 0).map { $0 / pooled.weights[0] }
             }
-            return moments.scatterMatrix(group: c).map { $0 / componentWeights[c] }
+            return scatter(c).map { $0 / componentWeights[c] }
+        }
+
+        /// Component c's scatter, plus the conditional covariances of its missing values.
+        func scatter(_ c: Int) -> [Double] {
+            var block = moments.scatterMatrix(group: c)
+            if !conditionalScatter.isEmpty {
+                for i in 0..<(d * d) { block[i] += conditionalScatter[c * d * d + i] }
+            }
+            return block
         }
 
         var parameters: [Double]
@@ -151,7 +293,7 @@ extension GaussianMixture: EMModel {
         case .tied:
             var sum = [Double](repeating: 0, count: d * d)
             for c in 0..<k {
-                let block = moments.scatterMatrix(group: c)
+                let block = scatter(c)
                 for i in 0..<(d * d) { sum[i] += block[i] }
             }
             parameters = sum.map { $0 / total }

@@ -69,16 +69,18 @@ extension GaussianMixture {
                     expected: "the \(given.componentCount) components of the initial parameters")
             }
         } else {
-            let distinct = try data.distinctRowCount(upTo: k)
+            let distinct = try (data.hasMissingValues ? data.meanImputed() : data).distinctRowCount(upTo: k)
             guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
         }
+        // With missing values, the initialiser sees the rows with their holes filled by column means.
+        let initialData = data.hasMissingValues ? try data.meanImputed() : data
         if let schedule = options.stepwise {
             return try ExpectationMaximization.fitStepwise(data, options: options.em, schedule: schedule) { _, generator in
-                try initialMixture(for: data, options: options, using: &generator)
+                try initialMixture(for: initialData, options: options, using: &generator)
             }
         }
         return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
-            try initialMixture(for: data, options: options, using: &generator)
+            try initialMixture(for: initialData, options: options, using: &generator)
         }
     }
 

@@ -32,6 +32,9 @@ public struct GaussianMixture: Sendable {
     private(set) var halfLogPrecisionDeterminants: [Double]
     /// How the model is refitted: regularisation, soft or hard assignment, degeneracy policy.
     public var fitSettings: FitSettings
+    /// The conditional factorisations of the missingness patterns met in the last E-step, per
+    /// component, prepared by the M-step (see `MissingData/`).
+    var conditionals: [MissingPattern: [ConditionalGaussian]] = [:]
 
     /// The settings an M-step uses.
     public struct FitSettings: Sendable, Equatable {
@@ -260,6 +263,7 @@ extension GaussianMixture {
         }
         if order == Array(0..<k) { return self }
         var result = self
+        result.conditionals = [:]
         let d = dimension
         result.weights = order.map { weights[$0] }
         result.means = means.rows(at: order)

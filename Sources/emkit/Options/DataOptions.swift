@@ -33,13 +33,14 @@ struct DataOptions: ParsableArguments {
         }
     }
 
-    /// Reads `path` (a `.npy` file, a CSV file, or `-` for CSV on standard input).
-    func read(_ path: String, weightColumn: String? = nil) throws -> NumericTable {
+    /// Reads `path` (a `.npy` file, a CSV file, or `-` for CSV on standard input). With
+    /// `missingMarkers`, those field texts (and NaN in `.npy`) are missing values, read as NaN.
+    func read(_ path: String, weightColumn: String? = nil, missingMarkers: Set<String>? = nil) throws -> NumericTable {
         if path.lowercased().hasSuffix(".npy") {
             if weightColumn != nil {
                 throw ValidationError("--weights needs a CSV file with a weight column; .npy files hold only samples")
             }
-            var matrix = try NumpyReader.read(path: path)
+            var matrix = try NumpyReader.read(path: path, allowingMissing: missingMarkers != nil)
             var names = (1...matrix.columnCount).map { "column\($0)" }
             if let selectors = columnSelectors {
                 let positions = try selectors.map { selector -> Int in
@@ -55,7 +56,7 @@ struct DataOptions: ParsableArguments {
         }
         return try CSVReader.read(
             path: path, delimiter: delimiter?.byte, hasHeader: header, columns: columnSelectors,
-            weightColumn: weightColumn.map(ColumnSelector.init))
+            weightColumn: weightColumn.map(ColumnSelector.init), missingMarkers: missingMarkers)
     }
 
     /// Reads the data a model is applied to: the given columns, else the model's columns when the
@@ -77,4 +78,20 @@ struct DataOptions: ParsableArguments {
 /// Output formats for people and for programs.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+}
+
+/// Which field texts mean a missing value: for commands that accept missing values.
+struct MissingValueOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Field texts that mean a missing value, comma-separated; an empty field always does (default: NA,NaN,?).",
+            valueName: "list"))
+    var missingValues: String?
+
+    /// The markers, upper-cased, with the empty field.
+    var markers: Set<String> {
+        guard let missingValues else { return CSVFormat.defaultMissingMarkers }
+        return Set(missingValues.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() } + [""])
+    }
 }

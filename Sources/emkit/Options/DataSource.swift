@@ -50,7 +50,10 @@ extension DataOptions {
     /// `maxMemory`; a CSV file is read into memory, or, when larger than `maxMemory`, converted
     /// once into a temporary binary file that is streamed each iteration. `.float` keeps the rows
     /// as 32-bit floats.
-    func open(_ path: String, weightColumn: String?, precision: Precision, maxMemory: Int?) throws -> OpenedData {
+    func open(
+        _ path: String, weightColumn: String?, precision: Precision, maxMemory: Int?, missingMarkers: Set<String>? = nil
+    ) throws -> OpenedData {
+        let missing: RowDataset.MissingValues = missingMarkers == nil ? .rejected : .allowed
         if path.lowercased().hasSuffix(".npy") {
             if weightColumn != nil {
                 throw ValidationError("--weights needs a CSV file with a weight column; .npy files hold only samples")
@@ -59,13 +62,14 @@ extension DataOptions {
             let tooLarge = maxMemory.map { probe.header.dataByteCount > $0 } ?? false
             if columnSelectors != nil || (precision == .float && probe.header.scalar == .float64 && !tooLarge) {
                 if tooLarge { throw ValidationError("--columns cannot be combined with a .npy file larger than --max-memory") }
-                let table = try read(path)
+                let table = try read(path, missingMarkers: missingMarkers)
                 let source: any RowSource = precision == .float ? Float32Rows(table.samples) : table.samples
-                return OpenedData(dataset: try RowDataset(source: source), columnNames: table.columnNames, description: path)
+                return OpenedData(
+                    dataset: try RowDataset(source: source, missingValues: missing), columnNames: table.columnNames, description: path)
             }
             let file = tooLarge ? probe : try NumpyFile(path: path, access: .mapped)
             return OpenedData(
-                dataset: try RowDataset(source: file),
+                dataset: try RowDataset(source: file, missingValues: missing),
                 columnNames: (1...file.columnCount).map { "column\($0)" },
                 description: path + (tooLarge ? " (streamed)" : ""))
         }
@@ -76,21 +80,21 @@ extension DataOptions {
             do {
                 let format = CSVFormat(
                     delimiter: delimiter?.byte, hasHeader: header, columns: columnSelectors,
-                    weightColumn: weightColumn.map(ColumnSelector.init))
+                    weightColumn: weightColumn.map(ColumnSelector.init), missingMarkers: missingMarkers)
                 let converted = try CSVReader.convertToNumpy(path: path, format: format, destination: temporary)
                 let file = try NumpyFile(path: temporary, access: .streamed)
                 return OpenedData(
-                    dataset: try RowDataset(source: file, sampleWeights: converted.sampleWeights),
+                    dataset: try RowDataset(source: file, sampleWeights: converted.sampleWeights, missingValues: missing),
                     columnNames: converted.columnNames, description: path + " (streamed)", temporaryFile: temporary)
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw error
             }
         }
-        let table = try read(path, weightColumn: weightColumn)
+        let table = try read(path, weightColumn: weightColumn, missingMarkers: missingMarkers)
         let source: any RowSource = precision == .float ? Float32Rows(table.samples) : table.samples
         return OpenedData(
-            dataset: try RowDataset(source: source, sampleWeights: table.sampleWeights), columnNames: table.columnNames,
-            description: path)
+            dataset: try RowDataset(source: source, sampleWeights: table.sampleWeights, missingValues: missing),
+            columnNames: table.columnNames, description: path)
     }
 }
