@@ -71,12 +71,45 @@ diagonal_distances_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
 #define TILE_J 8
 #define SCATTER_BLOCK 64
 
+static inline __attribute__((always_inline)) void
+accumulate_small(ptrdiff_t n, const int d, const double *restrict rows, const double *restrict shift,
+                 const double *restrict r, double *restrict first, double *restrict second) {
+    double f[4] = {0}, s2[16] = {0}, sh[4] = {0};
+    for (int i = 0; i < d; i++) sh[i] = shift[i];
+    for (ptrdiff_t b = 0; b < n; b++) {
+        const double rb = r[b];
+        const double *x = rows + b * d;
+        double z[4];
+        for (int i = 0; i < d; i++) z[i] = x[i] - sh[i];
+        for (int i = 0; i < d; i++) {
+            const double rz = rb * z[i];
+            f[i] += rz;
+            for (int j = i; j < d; j++) s2[i * 4 + j] += rz * z[j];
+        }
+    }
+    for (int i = 0; i < d; i++) {
+        first[i] += f[i];
+        for (int j = i; j < d; j++) second[i * d + j] += s2[i * 4 + j];
+    }
+}
+
 static inline ptrdiff_t padded_dimension(ptrdiff_t d) { return (d + TILE_J - 1) / TILE_J * TILE_J; }
 
 static inline __attribute__((always_inline)) void
 accumulate_full_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
                      const double *restrict shift, const double *restrict r,
                      double *restrict first, double *restrict second, double *restrict scratch) {
+    if (d <= 4) {
+        // Tiny dimensions: padding to TILE_J would waste most of the tile. Sums are kept in local
+        // variables of a compile-time size, so they live in registers instead of carrying a
+        // store-to-load dependency from row to row.
+        switch (d) {
+        case 1: accumulate_small(n, 1, rows, shift, r, first, second); return;
+        case 2: accumulate_small(n, 2, rows, shift, r, first, second); return;
+        case 3: accumulate_small(n, 3, rows, shift, r, first, second); return;
+        default: accumulate_small(n, 4, rows, shift, r, first, second); return;
+        }
+    }
     const ptrdiff_t dp = padded_dimension(d);
     double *restrict z = scratch;                    // SCATTER_BLOCK × dp
     double *restrict wz = z + SCATTER_BLOCK * dp;    // SCATTER_BLOCK × dp
