@@ -3,7 +3,7 @@ import Dispatch
 /// Runs a model's E-step over every chunk of a data set on several threads and merges the
 /// statistics in chunk order.
 ///
-/// Chunks are processed in waves of a few per thread, so at most a wave's statistics are alive
+/// Chunks are processed in waves of sixteen per thread, so at most a wave's statistics are alive
 /// at once (memory does not grow with the data). Within and across waves the statistics are
 /// folded strictly in chunk order: `((s₀ ⊕ s₁) ⊕ s₂) ⊕ …`, which is why the result has the same
 /// bits whatever the thread count.
@@ -33,7 +33,7 @@ enum ChunkedExpectation {
             }
             return (total, likelihood)
         }
-        let waveSize = threads * 4
+        let waveSize = threads * 16
         let slots = ResultSlots<(Model.Statistics, ChunkLikelihood)>(count: waveSize)
         defer { slots.deallocate() }
         var waveStart = 0

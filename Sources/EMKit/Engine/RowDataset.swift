@@ -3,7 +3,7 @@
 /// This is the data of every model whose samples are vectors (Gaussian mixtures, k-means). The
 /// rows live in a `RowSource`: a `Matrix` in memory, `Float32Rows`, or a `.npy` file that is
 /// memory-mapped or streamed (`NumpyFile`), so data larger than memory is fitted exactly as data
-/// in memory. The chunk size is fixed (default 2048 rows), never derived from the thread count,
+/// in memory. The chunk size is fixed (by default from the row count), never derived from the thread count,
 /// so results do not depend on how many threads run.
 public struct RowDataset: EMDataset {
     /// Where the rows are.
@@ -11,7 +11,7 @@ public struct RowDataset: EMDataset {
     /// Optional non-negative weight per row (`sampleCount` values); `nil` weighs every row 1.
     /// A row of weight `w` counts as `w` copies of itself.
     public let sampleWeights: [Double]?
-    /// The number of rows per chunk.
+    /// The number of rows per chunk (`defaultRowsPerChunk(rowCount:)` unless given).
     public let rowsPerChunk: Int
     /// Whether any value is missing (NaN); only possible with `MissingValues.allowed`.
     public private(set) var hasMissingValues = false
@@ -33,7 +33,7 @@ public struct RowDataset: EMDataset {
     ///   NaN or infinite value, `EMError.invalidWeight` for a negative or non-finite weight or
     ///   all-zero weights, `EMError.invalidParameter` when the weights do not match the rows.
     public init(
-        _ samples: Matrix, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048, missingValues: MissingValues = .rejected
+        _ samples: Matrix, sampleWeights: [Double]? = nil, rowsPerChunk: Int? = nil, missingValues: MissingValues = .rejected
     ) throws {
         try self.init(source: samples, sampleWeights: sampleWeights, rowsPerChunk: rowsPerChunk, missingValues: missingValues)
     }
@@ -44,9 +44,10 @@ public struct RowDataset: EMDataset {
     /// - Throws: as `init(_:sampleWeights:rowsPerChunk:)`, and what the source throws on reading.
     /// - Throws: also `EMError.columnAllMissing` when missing values are allowed and a column has no value at all.
     public init(
-        source: any RowSource, sampleWeights: [Double]? = nil, rowsPerChunk: Int = 2048, missingValues: MissingValues = .rejected
+        source: any RowSource, sampleWeights: [Double]? = nil, rowsPerChunk: Int? = nil, missingValues: MissingValues = .rejected
     ) throws {
         guard source.rowCount > 0, source.columnCount > 0 else { throw EMError.noSamples }
+        let rowsPerChunk = rowsPerChunk ?? Self.defaultRowsPerChunk(rowCount: source.rowCount)
         guard rowsPerChunk > 0 else {
             throw EMError.invalidParameter(name: "rowsPerChunk", value: "\(rowsPerChunk)", expected: "an integer ≥ 1")
         }
@@ -91,6 +92,11 @@ public struct RowDataset: EMDataset {
             emptyRowCount = emptyRows
         }
     }
+
+    /// The chunk size used when none is given: 512 rows below 100,000 rows (enough chunks to keep
+    /// every core busy on small data), 2048 above. It depends only on the data's size, never on
+    /// the thread count, so results stay the same on any number of threads.
+    public static func defaultRowsPerChunk(rowCount: Int) -> Int { rowCount < 100_000 ? 512 : 2048 }
 
     /// The number of samples (rows).
     public var sampleCount: Int { source.rowCount }
