@@ -17,13 +17,15 @@ extension GaussianMixture {
     /// (`EMKitKernels`), which run AVX2 + FMA code where the processor has it.
     /// - Complexity: O(K·d²/2) per row for full and tied covariances, O(K·d) otherwise.
     func forEachBlockLogDensities(
-        _ rows: UnsafePointer<Double>, count: Int,
+        _ rows: UnsafePointer<Double>, count: Int, includingWeights: Bool = true,
         _ body: (_ start: Int, _ count: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
     ) {
         let k = componentCount
         let d = dimension
         let blockRows = Self.blockRows
-        let constants = (0..<k).map { _log(weights[$0]) - 0.5 * Double(d) * logTwoPi + halfLogPrecisionDeterminants[$0] }
+        let constants = (0..<k).map {
+            (includingWeights ? _log(weights[$0]) : 0) - 0.5 * Double(d) * logTwoPi + halfLogPrecisionDeterminants[$0]
+        }
         let logDensities = UnsafeMutablePointer<Double>.allocate(capacity: k * blockRows)
         let distances = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_triangular_distances_scratch(d), d * blockRows))

@@ -7,6 +7,7 @@ Writes, next to this file:
                           NA is written as an empty field
   missing_mixture.csv     600 rows (x1,x2,x3) from a 3-component mixture, each entry removed
                           completely at random with probability 0.2, rows 5 and 77 emptied
+                          (rows 115, 170, 437, 538 and 549 lose all three values by chance)
   monotone.csv            200 rows (y1,y2) of a correlated bivariate normal, y2 missing in
                           the last 80 rows (a monotone pattern)
   missing_fixtures.json   EM results from fixed initial parameters after 1, 2, 5 and 25
@@ -250,7 +251,55 @@ def main():
         assert converged is not None, "EM did not converge"
         return recorded, converged, worst_decrease
 
+    def run_to_fixed_point(X, params, cov_type, reg):
+        """Keeps iterating until no parameter moves by 1e-14 (far beyond TOLERANCE)."""
+        for steps in range(1, MAX_ITERATIONS + 1):
+            new = em_step(X, params, cov_type, reg)
+            change = max(np.max(np.abs(u - v)) for u, v in zip(new, params))
+            params = new
+            if change < 1e-14 and steps > 10:
+                return params, steps
+        raise AssertionError("no fixed point reached")
+
     # ---------------- independent cross-checks ----------------
+
+    def check_single_gaussian_is_maximum(X, fixed):
+        """For K = 1, maximize the observed-data log-likelihood directly with BFGS over the mean
+        and a log-Cholesky factor of the covariance, from the complete-case estimate, and
+        compare with the EM fixed point."""
+        from scipy.optimize import minimize
+        D = X.shape[1]
+        scale = np.nanstd(X, axis=0)          # work in standardized units
+        Z = X / scale
+        tril = np.tril_indices(D)
+
+        def unpack(theta):
+            L = np.zeros((D, D))
+            L[tril] = theta[D:]
+            L[np.diag_indices(D)] = np.exp(np.diag(L))
+            return theta[:D], L @ L.T
+
+        def objective(theta):
+            mu, S = unpack(theta)
+            return -mean_log_likelihood(Z, (np.array([1.0]), mu[None, :], S[None, :, :]))
+
+        mean_c, cov_c = complete_rows_moments(Z)
+        L0 = np.linalg.cholesky(cov_c)
+        L0[np.diag_indices(D)] = np.log(np.diag(L0))
+        result = minimize(objective, np.concatenate([mean_c, L0[tril]]), method="BFGS",
+                          options={"gtol": 1e-9, "maxiter": 10_000})
+        mu, S = unpack(result.x)
+        mu, S = mu * scale, S * np.outer(scale, scale)
+        ll_fixed = mean_log_likelihood(X, fixed)
+        ll_opt = mean_log_likelihood(X, (np.array([1.0]), mu[None, :], S[None, :, :]))
+        assert ll_opt <= ll_fixed + 1e-12, (ll_opt, ll_fixed)
+        rel_mu = np.max(np.abs(mu - fixed[1][0]) / scale)
+        rel_S = np.max(np.abs(S - fixed[2][0]) / np.outer(scale, scale))
+        assert rel_mu < 1e-5 and rel_S < 1e-5, (rel_mu, rel_S)
+        return max(rel_mu, rel_S)
+
+    def max_abs_difference(a, b):
+        return float(max(np.max(np.abs(u - v)) for u, v in zip(a, b)))
 
     def check_against_scipy(X, params):
         """Mean log-likelihood row by row with scipy.stats on the observed marginals."""
@@ -345,6 +394,12 @@ def main():
         check_against_scipy(X, initial)
         check_against_scipy(X, params)
         check_conditional_moments(X, params)
+        fixed, _ = run_to_fixed_point(X, params, cov_type, reg)
+        gap = max_abs_difference(params, fixed)
+        if K == 1:
+            rel = check_single_gaussian_is_maximum(X, fixed)
+            print(f"{name}: BFGS on the observed-data likelihood agrees with the EM fixed point "
+                  f"(largest standardized difference {rel:.1e})", flush=True)
 
         candidates = [i for i, row in enumerate(X_all)
                       if np.isnan(row).any() and not np.isnan(row).all()][:IMPUTED_ROWS]
@@ -354,6 +409,7 @@ def main():
 
         converged = snapshot(params, ll, n_conv)
         converged["imputed"] = imputed
+        converged["maxAbsDifferenceFromFixedPoint"] = gap
         case = {
             "name": name,
             "data": csv_name,
@@ -363,6 +419,7 @@ def main():
             "regularization": reg,
             "rows": int(len(X_all)),
             "allMissingRows": int(empty.sum()),
+            "allMissingRowIndices": [int(i) for i in np.flatnonzero(empty)],
             "samples": int(len(X)),
             "missingValues": int(np.isnan(X_all).sum()),
             "initial": {"weights": initial[0].tolist(), "means": initial[1].tolist(),
@@ -373,7 +430,8 @@ def main():
         if extra:
             case.update(extra)
         print(f"{name} ({cov_type}): N={len(X)} (+{int(empty.sum())} empty), converged after "
-              f"{n_conv} iterations, mean log-likelihood {ll!r}, largest decrease {worst:.2e}",
+              f"{n_conv} iterations, mean log-likelihood {ll!r}, largest decrease {worst:.2e}, "
+              f"distance to the fixed point {gap:.2e}",
               flush=True)
         return case, X, params
 
@@ -459,8 +517,6 @@ def main():
     # ---------------- case 3: monotone, K = 1, closed form ----------------
 
     _, Y = read_csv(HERE / "monotone.csv")
-    mean0, cov0 = complete_rows_moments(Y)
-    initial = (np.array([1.0]), mean0[None, :], cov0[None, :, :])
 
     y1 = Y[:, 0]
     cc = ~np.isnan(Y[:, 1])
@@ -480,28 +536,35 @@ def main():
         "sigma22": float(resid + beta ** 2 * sigma11),
     }
 
-    # EM run much further than the 1e-12 log-likelihood tolerance, to a fixed point
-    params = initial
-    for t in range(MAX_ITERATIONS):
-        new = em_step(Y, params, "full", 0.0)
-        change = max(np.max(np.abs(u - v)) for u, v in zip(new, params))
-        params = new
-        if change < 1e-14 and t > 100:
-            break
-    fixed = np.array([params[1][0, 0], params[1][0, 1], params[2][0, 0, 0],
-                      params[2][0, 0, 1], params[2][0, 1, 1]])
+    def as_closed_form_vector(params):
+        return np.array([params[1][0, 0], params[1][0, 1], params[2][0, 0, 0],
+                         params[2][0, 0, 1], params[2][0, 1, 1]])
+
     formula = np.array([closed[k] for k in ["mu1", "mu2", "sigma11", "sigma12", "sigma22"]])
-    fixed_point_gap = float(np.max(np.abs(fixed - formula)))
+
+    # Started from the complete-case estimate, EM already carries the MLE regression of y2 on
+    # y1 (it is the complete-case regression), so a single step lands on the closed form.
+    mean_c, cov_c = complete_rows_moments(Y)
+    one_step = em_step(Y, (np.array([1.0]), mean_c[None, :], cov_c[None, :, :]), "full", 0.0)
+    one_step_gap = float(np.max(np.abs(as_closed_form_vector(one_step) - formula)))
+    assert one_step_gap < 1e-12, one_step_gap
+
+    # The recorded run therefore starts away from it: zero means, identity covariance.
+    initial = (np.array([1.0]), np.zeros((1, 2)), np.eye(2)[None, :, :])
+    fixed, fixed_steps = run_to_fixed_point(Y, initial, "full", 0.0)
+    fixed_point_gap = float(np.max(np.abs(as_closed_form_vector(fixed) - formula)))
     assert fixed_point_gap < 1e-9, fixed_point_gap
 
-    case, _, mono_params = make_case("monotone", "monotone.csv", "full", 1, 0.0, initial)
-    conv = np.array([mono_params[1][0, 0], mono_params[1][0, 1], mono_params[2][0, 0, 0],
-                     mono_params[2][0, 0, 1], mono_params[2][0, 1, 1]])
-    converged_gap = float(np.max(np.abs(conv - formula)))
+    case, _, mono_params = make_case("monotone", "monotone.csv", "full", 1, 0.0, initial, {
+        "initialNote": ("means zero and identity covariance (from the complete-case estimate "
+                        "a single EM step already reaches the closed form)")})
+    converged_gap = float(np.max(np.abs(as_closed_form_vector(mono_params) - formula)))
+    assert converged_gap < 1e-6, converged_gap
     closed["completeRows"] = int(cc.sum())
     closed["fixedPointMaxAbsDifference"] = fixed_point_gap
-    closed["fixedPointIterations"] = t + 1
+    closed["fixedPointIterations"] = fixed_steps
     closed["convergedMaxAbsDifference"] = converged_gap
+    closed["oneStepFromCompleteCaseMaxAbsDifference"] = one_step_gap
     case["closedForm"] = closed
     cases.append(case)
     print(f"monotone closed form {closed}", flush=True)
@@ -537,10 +600,11 @@ def main():
             "'initial' (initial covariances are used as given; lambda is added in every M-step, "
             "after the diagonal is taken for 'diagonal'). 'converged' is theta_t for the first "
             "t >= 1 with |l_t - l_(t-1)| < tolerance, where l_0 is the log-likelihood of "
-            "'initial'. Covariances are always K x D x D. 'imputed': the first 10 CSV rows "
+            "'initial'; converged.maxAbsDifferenceFromFixedPoint is its largest parameter distance "
+            "to the point where EM stops moving (steps < 1e-14). Covariances are always K x D x D. 'imputed': the first 10 CSV rows "
             "(0-based) with a missing and at least one observed value, completed with "
-            "sum_k r_ik E[x_iM | x_iO, k] under the converged parameters. airquality and "
-            "monotone start from the mean and divisor-n covariance of the complete rows."),
+            "sum_k r_ik E[x_iM | x_iO, k] under the converged parameters. airquality starts "
+            "from the mean and divisor-n covariance of the complete rows."),
     }
     out = HERE / "missing_fixtures.json"
     with open(out, "w") as fh:

@@ -1,0 +1,158 @@
+/// Categorical (discrete-symbol) emissions: an observation is one symbol, `0 ..< M`, in a
+/// single column; state s emits symbol m with probability `probabilities[s][m]`.
+public struct CategoricalEmission: HMMEmission {
+    /// `S × M` emission probabilities, each row summing to 1.
+    public internal(set) var probabilities: Matrix
+
+    /// Emissions with the given `S × M` probabilities.
+    ///
+    /// - Throws: `EMError.invalidModel` unless every row is a probability vector.
+    public init(probabilities: Matrix) throws {
+        guard probabilities.rowCount >= 1, probabilities.columnCount >= 1 else {
+            throw EMError.invalidModel(reason: "categorical emissions need at least one state and one symbol")
+        }
+        for s in 0..<probabilities.rowCount {
+            let row = probabilities.row(s)
+            guard row.allSatisfy({ $0 >= 0 && $0 <= 1 }), abs(row.reduce(0, +) - 1) < 1e-9 else {
+                throw EMError.invalidModel(reason: "emission probabilities of state \(s + 1) must be in [0, 1] and sum to 1")
+            }
+        }
+        self.probabilities = probabilities
+    }
+
+    public static var familyName: String { "categorical" }
+    public var stateCount: Int { probabilities.rowCount }
+    public var dimension: Int { 1 }
+    /// The number of symbols M.
+    public var symbolCount: Int { probabilities.columnCount }
+    public var parameterCount: Int { stateCount * (symbolCount - 1) }
+
+    public func emptyStatistics() -> [Double] { Array(repeating: 0, count: stateCount * symbolCount) }
+
+    public static func merge(_ statistics: inout [Double], _ other: [Double]) {
+        for i in statistics.indices { statistics[i] += other[i] }
+    }
+
+    public func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>) {
+        let s = stateCount
+        for t in 0..<count {
+            let m = Int(rows[t])
+            for c in 0..<s { logDensities[t * s + c] = _log(probabilities[c, m]) }
+        }
+    }
+
+    public func accumulate(
+        _ rows: UnsafePointer<Double>, count: Int, posteriors: UnsafePointer<Double>, into statistics: inout [Double]
+    ) {
+        let s = stateCount
+        for t in 0..<count {
+            let m = Int(rows[t])
+            for c in 0..<s { statistics[c * symbolCount + m] += posteriors[t * s + c] }
+        }
+    }
+
+    public func maximized(from statistics: [Double]) throws -> CategoricalEmission {
+        var result = self
+        for c in 0..<stateCount {
+            let total = (0..<symbolCount).reduce(0) { $0 + statistics[c * symbolCount + $1] }
+            guard total > 0 else { throw EMError.degenerateComponent(component: c, iteration: 0, reason: .emptyComponent) }
+            for m in 0..<symbolCount { result.probabilities[c, m] = statistics[c * symbolCount + m] / total }
+        }
+        return result
+    }
+
+    public func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
+        let u = generator.nextUnitInterval()
+        var running = 0.0
+        for m in 0..<symbolCount {
+            running += probabilities[state, m]
+            if u < running { return [Double(m)] }
+        }
+        return [Double(symbolCount - 1)]
+    }
+
+    public func problem(with row: UnsafePointer<Double>) -> String? {
+        let m = row[0]
+        guard isCount(m), m < Double(symbolCount) else {
+            return "symbols must be whole numbers from 0 to \(symbolCount - 1), got \(m)"
+        }
+        return nil
+    }
+}
+
+/// Poisson emissions: an observation is `d` counts, independent Poisson given the state.
+public struct PoissonEmission: HMMEmission {
+    /// `S × d` rates.
+    public internal(set) var rates: Matrix
+
+    /// Emissions with the given `S × d` rates.
+    ///
+    /// - Throws: `EMError.invalidModel` for a negative or non-finite rate.
+    public init(rates: Matrix) throws {
+        guard rates.rowCount >= 1, rates.columnCount >= 1, rates.elements.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+            throw EMError.invalidModel(reason: "Poisson rates must be finite and ≥ 0")
+        }
+        self.rates = rates
+    }
+
+    public static var familyName: String { "poisson" }
+    public var stateCount: Int { rates.rowCount }
+    public var dimension: Int { rates.columnCount }
+    public var parameterCount: Int { rates.elements.count }
+
+    public func emptyStatistics() -> [Double] { Array(repeating: 0, count: stateCount * (dimension + 1)) }
+
+    public static func merge(_ statistics: inout [Double], _ other: [Double]) {
+        for i in statistics.indices { statistics[i] += other[i] }
+    }
+
+    public func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>) {
+        let s = stateCount
+        let d = dimension
+        for t in 0..<count {
+            let x = rows + t * d
+            var factorials = 0.0
+            for j in 0..<d { factorials += logFactorial(x[j]) }
+            for c in 0..<s {
+                var value = -factorials
+                for j in 0..<d { value += xLogP(x[j], rates[c, j]) - rates[c, j] }
+                logDensities[t * s + c] = value
+            }
+        }
+    }
+
+    public func accumulate(
+        _ rows: UnsafePointer<Double>, count: Int, posteriors: UnsafePointer<Double>, into statistics: inout [Double]
+    ) {
+        let s = stateCount
+        let d = dimension
+        for t in 0..<count {
+            for c in 0..<s {
+                let g = posteriors[t * s + c]
+                statistics[c * (d + 1)] += g
+                for j in 0..<d { statistics[c * (d + 1) + 1 + j] += g * rows[t * d + j] }
+            }
+        }
+    }
+
+    public func maximized(from statistics: [Double]) throws -> PoissonEmission {
+        var result = self
+        let d = dimension
+        for c in 0..<stateCount {
+            let total = statistics[c * (d + 1)]
+            guard total > 0 else { throw EMError.degenerateComponent(component: c, iteration: 0, reason: .emptyComponent) }
+            for j in 0..<d { result.rates[c, j] = statistics[c * (d + 1) + 1 + j] / total }
+        }
+        return result
+    }
+
+    public func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
+        // A Poisson component of the same rates draws the counts.
+        (try? Poisson(rates: rates.row(state)))?.sample(trials: 0, using: &generator) ?? Array(repeating: 0, count: dimension)
+    }
+
+    public func problem(with row: UnsafePointer<Double>) -> String? {
+        for j in 0..<dimension where !isCount(row[j]) { return "counts must be whole numbers ≥ 0; column \(j + 1) is \(row[j])" }
+        return nil
+    }
+}

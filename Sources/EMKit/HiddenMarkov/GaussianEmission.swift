@@ -1,0 +1,114 @@
+import EMKitKernels
+
+/// Gaussian emissions, one multivariate normal per state, with any covariance structure (full,
+/// diagonal, spherical, tied). The densities and the M-step are those of `GaussianMixture`, whose
+/// components here are the states (its mixing weights are unused).
+public struct GaussianEmission: HMMEmission {
+    /// The states' Gaussians, as the components of a mixture.
+    public internal(set) var gaussians: GaussianMixture
+
+    /// Emissions with the given means (`S × d`) and covariances (S full `d × d` matrices, shaped as
+    /// `covarianceType` requires; one for `.tied`).
+    ///
+    /// - Throws: `EMError.invalidModel` saying what is wrong.
+    public init(means: Matrix, covariances: [Matrix], covarianceType: CovarianceType, regularization: Double = 0) throws {
+        let s = means.rowCount
+        gaussians = try GaussianMixture(
+            weights: Array(repeating: 1 / Double(max(s, 1)), count: s), means: means, covariances: covariances,
+            covarianceType: covarianceType, fitSettings: .init(regularization: regularization))
+    }
+
+    init(gaussians: GaussianMixture) { self.gaussians = gaussians }
+
+    public static var familyName: String { "gaussian" }
+    public var stateCount: Int { gaussians.componentCount }
+    public var dimension: Int { gaussians.dimension }
+    public var parameterCount: Int { gaussians.parameterCount - (stateCount - 1) }
+    /// The means, `S × d`.
+    public var means: Matrix { gaussians.means }
+    /// The covariances, S full `d × d` matrices.
+    public var covariances: [Matrix] { gaussians.covariances }
+    /// The covariance structure.
+    public var covarianceType: CovarianceType { gaussians.covarianceType }
+
+    public func emptyStatistics() -> GaussianMoments {
+        GaussianMoments(groupCount: stateCount, dimension: dimension, scatterShape: gaussians.covarianceType.scatterShape)
+    }
+
+    public static func merge(_ statistics: inout GaussianMoments, _ other: GaussianMoments) { statistics.merge(other) }
+
+    public func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>) {
+        let s = stateCount
+        gaussians.forEachBlockLogDensities(rows, count: count, includingWeights: false) { start, n, block in
+            for c in 0..<s { for b in 0..<n { logDensities[(start + b) * s + c] = block[c * n + b] } }
+        }
+    }
+
+    public func accumulate(
+        _ rows: UnsafePointer<Double>, count: Int, posteriors: UnsafePointer<Double>, into statistics: inout GaussianMoments
+    ) {
+        let s = stateCount
+        let d = dimension
+        let full = gaussians.covarianceType.scatterShape == .full
+        var accumulator = ShiftedMomentAccumulator(
+            shifts: gaussians.means.elements, groupCount: s, dimension: d, scatterShape: gaussians.covarianceType.scatterShape)
+        let column = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_accumulate_full_scratch(d), d * max(count, 1)))
+        defer {
+            column.deallocate()
+            scratch.deallocate()
+        }
+        if !full { emk_transpose(count, d, rows, scratch) }
+        accumulator.weights.withUnsafeMutableBufferPointer { weights in
+            accumulator.firstMoments.withUnsafeMutableBufferPointer { first in
+                accumulator.secondMoments.withUnsafeMutableBufferPointer { second in
+                    accumulator.shifts.withUnsafeBufferPointer { shift in
+                        for c in 0..<s {
+                            var total = 0.0
+                            for t in 0..<count {
+                                column[t] = posteriors[t * s + c]
+                                total += column[t]
+                            }
+                            weights[c] += total
+                            let mu = shift.baseAddress.unsafelyUnwrapped + c * d
+                            if full {
+                                emk_accumulate_full(
+                                    count, d, rows, mu, column, first.baseAddress.unsafelyUnwrapped + c * d,
+                                    second.baseAddress.unsafelyUnwrapped + c * d * d, scratch)
+                            } else {
+                                emk_accumulate_diagonal_transposed(
+                                    count, d, scratch, mu, column, first.baseAddress.unsafelyUnwrapped + c * d,
+                                    second.baseAddress.unsafelyUnwrapped + c * d)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        accumulator.merge(into: &statistics)
+    }
+
+    public func maximized(from statistics: GaussianMoments) throws -> GaussianEmission {
+        var settings = gaussians.fitSettings
+        settings.degeneracyPolicy = .fail
+        var updated = try GaussianMixture.parameters(
+            from: statistics, covarianceType: gaussians.covarianceType, fitSettings: settings,
+            worstFitted: WorstFittedSamples(capacity: 0))
+        updated.fitSettings = gaussians.fitSettings
+        return GaussianEmission(gaussians: updated)
+    }
+
+    public func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
+        let d = dimension
+        let sigma = gaussians.covariance(ofComponent: state)
+        let l = Cholesky(symmetric: sigma.elements, dimension: d)?.lower
+            ?? (0..<(d * d)).map { $0 % (d + 1) == 0 ? sigma.elements[$0].squareRoot() : 0 }
+        let z = (0..<d).map { _ in generator.nextStandardNormal() }
+        return (0..<d).map { i in gaussians.means[state, i] + (0...i).reduce(0) { $0 + l[i * d + $1] * z[$1] } }
+    }
+
+    public func problem(with row: UnsafePointer<Double>) -> String? {
+        for j in 0..<dimension where !row[j].isFinite { return "column \(j + 1) is \(row[j])" }
+        return nil
+    }
+}

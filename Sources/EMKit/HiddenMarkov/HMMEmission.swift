@@ -1,0 +1,42 @@
+/// The emission distributions of a hidden Markov model: one distribution per state.
+///
+/// An emission supplies what Baum–Welch needs from it — log-densities of observations under each
+/// state, statistics weighted by the state posteriors, and their M-step; the model owns the start
+/// and transition statistics. A new emission family needs nothing else.
+public protocol HMMEmission: Sendable {
+    /// The state-posterior-weighted sufficient statistics.
+    associatedtype Statistics: Sendable
+
+    /// The family's name in model files (`"gaussian"`, `"categorical"`, `"poisson"`).
+    static var familyName: String { get }
+    /// The number of states S.
+    var stateCount: Int { get }
+    /// The number of values per observation.
+    var dimension: Int { get }
+    /// The number of free emission parameters.
+    var parameterCount: Int { get }
+
+    /// Statistics of no data.
+    func emptyStatistics() -> Statistics
+    /// Adds the statistics of other data.
+    static func merge(_ statistics: inout Statistics, _ other: Statistics)
+
+    /// `log b_s(x_t)` for the `count` observations of `rows` (row-major), written row-major
+    /// into `logDensities` (`count × S`).
+    func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>)
+
+    /// Adds the observations with their state posteriors `posteriors` (row-major `count × S`).
+    func accumulate(
+        _ rows: UnsafePointer<Double>, count: Int, posteriors: UnsafePointer<Double>, into statistics: inout Statistics)
+
+    /// The emission parameters from statistics.
+    ///
+    /// - Throws: `EMError.degenerateComponent` naming the state.
+    func maximized(from statistics: Statistics) throws -> Self
+
+    /// One observation from state `state`.
+    func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double]
+
+    /// Why `row` is not an observation of this family, or `nil` when it is.
+    func problem(with row: UnsafePointer<Double>) -> String?
+}

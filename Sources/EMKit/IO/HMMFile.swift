@@ -1,0 +1,145 @@
+import Foundation
+
+/// The on-disk form of a hidden Markov model (`"kind": "hmm"`): versioned JSON, documented in
+/// `docs/model-format.md`. The emission's parameters sit under `means`/`covariances` (Gaussian),
+/// `emissionProbabilities` (categorical) or `rates` (Poisson).
+public struct HMMFile: Codable, Sendable, Equatable {
+    /// Always `"emkit-model"`.
+    public var format = "emkit-model"
+    /// This build reads version 1.
+    public var formatVersion = 1
+    /// Always `"hmm"`.
+    public var kind = "hmm"
+    /// `"gaussian"`, `"categorical"` or `"poisson"`.
+    public var emission: String
+    /// Gaussian emissions only.
+    public var covarianceType: CovarianceType?
+    /// S.
+    public var stateCount: Int
+    /// Values per observation.
+    public var dimension: Int
+    /// The data columns the model was fitted on, when known.
+    public var columns: [String]?
+    /// π, `[S]`.
+    public var startProbabilities: [Double]
+    /// A, `[S][S]`.
+    public var transitionMatrix: [[Double]]
+    /// Gaussian means, `[S][d]`.
+    public var means: [[Double]]?
+    /// Gaussian covariances, always full, `[S][d][d]`.
+    public var covariances: [[[Double]]]?
+    /// Gaussian regularisation.
+    public var regularization: Double?
+    /// Categorical emission probabilities, `[S][M]`.
+    public var emissionProbabilities: [[Double]]?
+    /// Poisson rates, `[S][d]`.
+    public var rates: [[Double]]?
+    /// How the model was fitted; `logLikelihood` is per observation.
+    public var fit: GaussianMixtureFile.FitRecord?
+
+    private init<E: HMMEmission>(common model: HiddenMarkovModel<E>, columns: [String]?, fit: GaussianMixtureFile.FitRecord?) {
+        emission = E.familyName
+        stateCount = model.stateCount
+        dimension = model.emission.dimension
+        self.columns = columns
+        startProbabilities = model.startProbabilities
+        transitionMatrix = model.transitionMatrix.rows
+        self.fit = fit
+    }
+
+    /// The file form of a Gaussian HMM.
+    public init(_ model: GaussianHMM, columns: [String]? = nil, fit: GaussianMixtureFile.FitRecord? = nil) {
+        self.init(common: model, columns: columns, fit: fit)
+        covarianceType = model.emission.covarianceType
+        means = model.emission.means.rows
+        covariances = model.emission.covariances.map(\.rows)
+        regularization = model.emission.gaussians.fitSettings.regularization
+    }
+
+    /// The file form of a categorical HMM.
+    public init(_ model: CategoricalHMM, columns: [String]? = nil, fit: GaussianMixtureFile.FitRecord? = nil) {
+        self.init(common: model, columns: columns, fit: fit)
+        emissionProbabilities = model.emission.probabilities.rows
+    }
+
+    /// The file form of a Poisson HMM.
+    public init(_ model: PoissonHMM, columns: [String]? = nil, fit: GaussianMixtureFile.FitRecord? = nil) {
+        self.init(common: model, columns: columns, fit: fit)
+        rates = model.emission.rates.rows
+    }
+
+    private func check(_ path: String, family: String) throws {
+        func fail(_ reason: String) -> DataError { .invalidModelFile(path: path, reason: reason) }
+        guard format == "emkit-model" else { throw fail("'format' is '\(format)', expected 'emkit-model'") }
+        guard formatVersion == 1 else { throw fail("format version \(formatVersion) is newer than this emkit reads (1): upgrade emkit") }
+        guard kind == "hmm" else { throw fail("'kind' is '\(kind)', expected 'hmm'") }
+        guard emission == family else { throw fail("'emission' is '\(emission)', expected '\(family)'") }
+        guard startProbabilities.count == stateCount, transitionMatrix.count == stateCount,
+            transitionMatrix.allSatisfy({ $0.count == stateCount })
+        else { throw fail("'startProbabilities' and 'transitionMatrix' must have \(stateCount) states") }
+    }
+
+    private func model<E: HMMEmission>(_ emission: () throws -> E, path: String) throws -> HiddenMarkovModel<E> {
+        do {
+            try check(path, family: E.familyName)
+            return try HiddenMarkovModel(
+                startProbabilities: startProbabilities, transitionMatrix: Matrix(rows: transitionMatrix), emission: emission())
+        } catch let error as EMError {
+            if case .invalidModel(let reason) = error { throw DataError.invalidModelFile(path: path, reason: reason) }
+            throw DataError.invalidModelFile(path: path, reason: error.description)
+        }
+    }
+
+    /// The Gaussian HMM this file describes.
+    ///
+    /// - Throws: `DataError.invalidModelFile` naming the problem.
+    public func gaussianHMM(path: String) throws -> GaussianHMM {
+        try model({
+            guard let means, let covariances, let covarianceType, means.count == stateCount, covariances.count == stateCount else {
+                throw EMError.invalidModel(reason: "a Gaussian HMM needs 'covarianceType', and 'means' and 'covariances' for \(stateCount) states")
+            }
+            return try GaussianEmission(
+                means: Matrix(rows: means), covariances: covariances.map { Matrix(rows: $0) }, covarianceType: covarianceType,
+                regularization: regularization ?? 0)
+        }, path: path)
+    }
+
+    /// The categorical HMM this file describes.
+    ///
+    /// - Throws: `DataError.invalidModelFile` naming the problem.
+    public func categoricalHMM(path: String) throws -> CategoricalHMM {
+        try model({
+            guard let emissionProbabilities, emissionProbabilities.count == stateCount else {
+                throw EMError.invalidModel(reason: "a categorical HMM needs 'emissionProbabilities' for \(stateCount) states")
+            }
+            return try CategoricalEmission(probabilities: Matrix(rows: emissionProbabilities))
+        }, path: path)
+    }
+
+    /// The Poisson HMM this file describes.
+    ///
+    /// - Throws: `DataError.invalidModelFile` naming the problem.
+    public func poissonHMM(path: String) throws -> PoissonHMM {
+        try model({
+            guard let rates, rates.count == stateCount else {
+                throw EMError.invalidModel(reason: "a Poisson HMM needs 'rates' for \(stateCount) states")
+            }
+            return try PoissonEmission(rates: Matrix(rows: rates))
+        }, path: path)
+    }
+
+    /// The JSON text, pretty-printed with sorted keys, ending in a newline.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        return Array(try encoder.encode(self)) + [0x0A]
+    }
+
+    /// Reads a model file.
+    ///
+    /// - Throws: `DataError.unreadable`, `DataError.invalidModelFile`.
+    public static func read(path: String) throws -> HMMFile {
+        try ModelFileDecoding.decode(HMMFile.self, path: path)
+    }
+}
