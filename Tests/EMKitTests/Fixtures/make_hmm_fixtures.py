@@ -25,7 +25,7 @@ How the numbers are made. The data are drawn with numpy's default_rng(20261124),
 generator used in turn for the Gaussian, casino and Poisson data; every observation is written
 with 10 significant digits and the values are read back from the CSV before fitting, so the
 Swift tests see exactly the numbers that were fitted. Each case is fitted with hmmlearn
-(implementation "log", tol=0, init_params="", all parameters updated) with every prior
+(implementation "log", tol=-inf, init_params="", all parameters updated) with every prior
 switched off, so that the M-step is the plain maximum-likelihood one (see MSTEP_NOTES below,
 which is also written into the JSON). An independent Baum-Welch written here with numpy
 (scaled forward-backward, the M-step in its textbook "weighted scatter about the new mean"
@@ -610,7 +610,7 @@ def main():
     #   t=3: H (0.0616*0.7+0.0372*0.4)*0.1 = 0.0058 C (0.0616*0.3+0.0372*0.6)*0.7 = 0.02856
     #   t=4: H (0.0058*0.7+0.02856*0.4)*0.5 = 0.007742
     #        C (0.0058*0.3+0.02856*0.6)*0.1 = 0.0018876
-    #   P(O) = 0.007742 + 0.0018876 = 0.0096296, log P(O) = -4.642778...
+    #   P(O) = 0.007742 + 0.0018876 = 0.0096296, log P(O) = -4.6429136...
     # Viterbi, delta_t(i) = max_j delta_{t-1}(j) a_ji b_i(o_t):
     #   t=1: H 0.06, C 0.28
     #   t=2: H max(0.042, 0.112)*0.4 = 0.0448 (from C)   C max(0.018, 0.168)*0.2 = 0.0336 (from C)
