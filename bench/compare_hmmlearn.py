@@ -406,7 +406,7 @@ def emkit_status(build):
         if result.returncode != 0:
             return "swift build -c release --product emkit failed"
     if not os.access(EMKIT, os.X_OK):
-        return f"no binary at {os.path.relpath(EMKIT, REPO)} (pass --build or run `swift build -c release`)"
+        return f"no binary at {EMKIT} (pass --build or run `swift build -c release`)"
     try:
         probe = subprocess.run([str(EMKIT), "hmm", "fit", "--help"], capture_output=True, text=True,
                                timeout=60)
@@ -551,6 +551,7 @@ def table(rows, info):
 
 
 def main():
+    global EMKIT
     parser = argparse.ArgumentParser(
         description="Time `emkit hmm fit` against hmmlearn's GaussianHMM (log and scaling) from identical starts.")
     parser.add_argument("--quick", action="store_true",
@@ -561,6 +562,7 @@ def main():
     parser.add_argument("--covariance", help="comma-separated subset of: " + ", ".join(COVARIANCE_TYPES))
     parser.add_argument("--build", action="store_true", help="run `swift build -c release --product emkit` first")
     parser.add_argument("--markdown", metavar="FILE", help="also write the table and machine lines to FILE")
+    parser.add_argument("--emkit", metavar="PATH", help=f"the emkit binary (default {os.path.relpath(EMKIT, REPO)})")
     parser.add_argument("--hmmlearn-threads", type=int, metavar="T",
                         help="cap hmmlearn's BLAS and OpenMP threads with threadpoolctl (default: no cap)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -578,6 +580,8 @@ def main():
         return prepare(args.quick)
 
     ensure_venv()
+    if args.emkit:
+        EMKIT = Path(args.emkit).resolve()
     repeats = args.repeats if args.repeats is not None else (1 if args.quick else 3)
     if repeats < 1:
         fail_setup("--repeats must be at least 1")

@@ -189,7 +189,6 @@ def main():
     import numpy as np
     import scipy
     import sklearn
-    import hmmlearn
     from hmmlearn import hmm as hl
     from scipy.special import gammaln
 
