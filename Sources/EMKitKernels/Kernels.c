@@ -311,6 +311,92 @@ responsibilities_body(ptrdiff_t n, ptrdiff_t k, const double *restrict log_densi
     return log_likelihood;
 }
 
+// ---- Scaled forward-backward for hidden Markov models (Rabiner 1989, section V.A) ----
+
+static inline __attribute__((always_inline)) double
+forward_backward_body(ptrdiff_t t_len, ptrdiff_t s, const double *restrict log_b,
+                      const double *restrict start, const double *restrict a,
+                      double *restrict gamma, double *restrict xi, double *restrict scratch) {
+    // scratch: b (T*S), alpha (T*S), beta (T*S), scales (T), tmp (S)
+    double *restrict b = scratch;
+    double *restrict alpha = b + t_len * s;
+    double *restrict beta = alpha + t_len * s;
+    double *restrict scales = beta + t_len * s;
+    double *restrict tmp = scales + t_len;
+    double log_likelihood = 0;
+    // The scales' product is kept as a number and logged only when it nears the end of the
+    // double range: one logarithm per few hundred steps instead of one per step.
+    double product = 1;
+    for (ptrdiff_t t = 0; t < t_len; t++) {
+        const double *lb = log_b + t * s;
+        double m = lb[0];
+        for (ptrdiff_t c = 1; c < s; c++) m = lb[c] > m ? lb[c] : m;
+        for (ptrdiff_t c = 0; c < s; c++) b[t * s + c] = exp_nonpositive(lb[c] - m);
+        log_likelihood += m;
+    }
+    for (ptrdiff_t t = 0; t < t_len; t++) {
+        double total = 0;
+        double *at = alpha + t * s;
+        const double *bt = b + t * s;
+        if (t == 0) {
+            for (ptrdiff_t c = 0; c < s; c++) at[c] = start[c] * bt[c];
+        } else {
+            const double *prev = at - s;
+            for (ptrdiff_t c = 0; c < s; c++) at[c] = 0;
+            for (ptrdiff_t p = 0; p < s; p++) {
+                const double ap = prev[p];
+                const double *row = a + p * s;
+                for (ptrdiff_t c = 0; c < s; c++) at[c] += ap * row[c];
+            }
+            for (ptrdiff_t c = 0; c < s; c++) at[c] *= bt[c];
+        }
+        for (ptrdiff_t c = 0; c < s; c++) total += at[c];
+        scales[t] = total;
+        if (total > 0) {
+            const double inverse = 1.0 / total;
+            for (ptrdiff_t c = 0; c < s; c++) at[c] *= inverse;
+        }
+        product *= total;
+        if (!(product > 1e-250 && product < 1e250)) {
+            log_likelihood += __builtin_log(product);
+            product = 1;
+        }
+    }
+    log_likelihood += __builtin_log(product);
+    for (ptrdiff_t c = 0; c < s; c++) beta[(t_len - 1) * s + c] = 1;
+    for (ptrdiff_t t = t_len - 2; t >= 0; t--) {
+        const double scale = scales[t + 1];
+        const double inverse = scale > 0 ? 1.0 / scale : 0;
+        const double *b1 = b + (t + 1) * s;
+        const double *beta1 = beta + (t + 1) * s;
+        for (ptrdiff_t c = 0; c < s; c++) tmp[c] = b1[c] * beta1[c];
+        const double *at = alpha + t * s;
+        double *bt = beta + t * s;
+        for (ptrdiff_t p = 0; p < s; p++) {
+            const double *row = a + p * s;
+            double value = 0;
+            for (ptrdiff_t c = 0; c < s; c++) value += row[c] * tmp[c];
+            bt[p] = value * inverse;
+            // xi_t(p, c) = alpha_t(p) A_pc b_{t+1}(c) beta_{t+1}(c) / c_{t+1}
+            const double ap = at[p] * inverse;
+            double *xp = xi + p * s;
+            for (ptrdiff_t c = 0; c < s; c++) xp[c] += ap * row[c] * tmp[c];
+        }
+    }
+    for (ptrdiff_t t = 0; t < t_len; t++) {
+        double total = 0;
+        for (ptrdiff_t c = 0; c < s; c++) {
+            gamma[t * s + c] = alpha[t * s + c] * beta[t * s + c];
+            total += gamma[t * s + c];
+        }
+        if (total > 0) {
+            const double inverse = 1.0 / total;
+            for (ptrdiff_t c = 0; c < s; c++) gamma[t * s + c] *= inverse;
+        }
+    }
+    return log_likelihood;
+}
+
 #define EMK_INSTANTIATE(SUFFIX, ATTRIBUTES)                                                      \
     static ATTRIBUTES void triangular_distances_##SUFFIX(                                        \
         ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu, const double *u,         \
@@ -341,6 +427,11 @@ responsibilities_body(ptrdiff_t n, ptrdiff_t k, const double *restrict log_densi
         ptrdiff_t n, ptrdiff_t d, const double *xt, const double *shift, const double *r,        \
         double *first, double *second) {                                                         \
         accumulate_diagonal_t_body(n, d, xt, shift, r, first, second);                           \
+    }                                                                                            \
+    static ATTRIBUTES double forward_backward_##SUFFIX(                                          \
+        ptrdiff_t t, ptrdiff_t s, const double *lb, const double *start, const double *a,        \
+        double *gamma, double *xi, double *scratch) {                                            \
+        return forward_backward_body(t, s, lb, start, a, gamma, xi, scratch);                    \
     }                                                                                            \
     static ATTRIBUTES double responsibilities_##SUFFIX(                                          \
         ptrdiff_t n, ptrdiff_t k, const double *l, const double *w, int hard, double *resp,      \
@@ -426,6 +517,17 @@ double emk_responsibilities(ptrdiff_t n, ptrdiff_t k, const double *log_densitie
                             double *weight_sum, double *scratch) {
     EMK_DISPATCH_RETURN(responsibilities, n, k, log_densities, weights, hard, resp, row_log_sums,
                         component_weights, weight_sum, scratch, scratch + n);
+}
+
+double emk_forward_backward(ptrdiff_t length, ptrdiff_t states, const double *log_densities,
+                            const double *start, const double *transitions, double *posteriors,
+                            double *transition_counts, double *scratch) {
+    EMK_DISPATCH_RETURN(forward_backward, length, states, log_densities, start, transitions, posteriors,
+                        transition_counts, scratch);
+}
+
+ptrdiff_t emk_forward_backward_scratch(ptrdiff_t length, ptrdiff_t states) {
+    return 3 * length * states + length + states;
 }
 
 ptrdiff_t emk_triangular_distances_scratch(ptrdiff_t d) { return d * LANES; }

@@ -1,4 +1,7 @@
-/// The scaled forward–backward recursions (Rabiner 1989, §V.A) on one sequence.
+import EMKitKernels
+
+/// The scaled forward–backward recursions (Rabiner 1989, §V.A) on one sequence, computed by the
+/// C kernel `emk_forward_backward`.
 ///
 /// Emission densities enter as `b̃ₜ(s) = exp(log bₜ(s) − mₜ)` with `mₜ = max_s log bₜ(s)`, and
 /// the forward variables are renormalised at every step (`cₜ`), so nothing under- or overflows
@@ -13,68 +16,12 @@ struct ForwardBackward {
     var logLikelihood: Double
 
     init(logDensities: [Double], length t: Int, start: [Double], transitions: [Double], stateCount s: Int) {
-        var b = [Double](repeating: 0, count: t * s)
-        var offsets = [Double](repeating: 0, count: t)
-        for i in 0..<t {
-            var m = -Double.infinity
-            for c in 0..<s { m = max(m, logDensities[i * s + c]) }
-            offsets[i] = m
-            for c in 0..<s { b[i * s + c] = _exp(logDensities[i * s + c] - m) }
-        }
-        var alpha = [Double](repeating: 0, count: t * s)
-        var scales = [Double](repeating: 0, count: t)
-        var logLikelihood = 0.0
-        for i in 0..<t {
-            var total = 0.0
-            for c in 0..<s {
-                var value: Double
-                if i == 0 {
-                    value = start[c]
-                } else {
-                    value = 0
-                    for p in 0..<s { value += alpha[(i - 1) * s + p] * transitions[p * s + c] }
-                }
-                value *= b[i * s + c]
-                alpha[i * s + c] = value
-                total += value
-            }
-            scales[i] = total
-            if total > 0 { for c in 0..<s { alpha[i * s + c] /= total } }
-            logLikelihood += offsets[i] + _log(total)
-        }
-        var beta = [Double](repeating: 1, count: t * s)
         var posteriors = [Double](repeating: 0, count: t * s)
         var transitionCounts = [Double](repeating: 0, count: s * s)
-        if t >= 2 {
-            for i in stride(from: t - 2, through: 0, by: -1) {
-                let scale = scales[i + 1]
-                for p in 0..<s {
-                    var value = 0.0
-                    for c in 0..<s { value += transitions[p * s + c] * b[(i + 1) * s + c] * beta[(i + 1) * s + c] }
-                    beta[i * s + p] = scale > 0 ? value / scale : 0
-                }
-                // ξₜ(p, c) = α̂ₜ(p) A_pc b̃ₜ₊₁(c) β̂ₜ₊₁(c) / cₜ₊₁
-                for p in 0..<s {
-                    let a = alpha[i * s + p]
-                    if a == 0 { continue }
-                    for c in 0..<s {
-                        transitionCounts[p * s + c] += scale > 0
-                            ? a * transitions[p * s + c] * b[(i + 1) * s + c] * beta[(i + 1) * s + c] / scale : 0
-                    }
-                }
-            }
-        }
-        for i in 0..<t {
-            var total = 0.0
-            for c in 0..<s {
-                posteriors[i * s + c] = alpha[i * s + c] * beta[i * s + c]
-                total += posteriors[i * s + c]
-            }
-            if total > 0 { for c in 0..<s { posteriors[i * s + c] /= total } }
-        }
+        var scratch = [Double](repeating: 0, count: emk_forward_backward_scratch(t, s))
+        logLikelihood = emk_forward_backward(t, s, logDensities, start, transitions, &posteriors, &transitionCounts, &scratch)
         self.posteriors = posteriors
         self.transitionCounts = transitionCounts
-        self.logLikelihood = logLikelihood
     }
 }
 

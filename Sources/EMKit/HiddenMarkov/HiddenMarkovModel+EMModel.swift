@@ -7,16 +7,24 @@ extension HiddenMarkovModel: EMModel {
             transitionCounts: Array(repeating: 0, count: stateCount * stateCount), emission: emission.emptyStatistics())
     }
 
-    /// The log-densities of every observation of a sequence under every state, `T × S`.
+    /// Checks every observation once, before the iterations.
     ///
-    /// - Throws: `EMError.invalidObservation` naming the row for an observation outside the family.
-    func logDensities(_ rows: UnsafePointer<Double>, length: Int, firstRow: Int) throws -> [Double] {
+    /// - Throws: `EMError.invalidObservation` naming the row, `EMError.dimensionMismatch`.
+    func validate(_ data: SequenceDataset) throws {
         let d = emission.dimension
-        for t in 0..<length {
-            if let problem = emission.problem(with: rows + t * d) {
-                throw EMError.invalidObservation(row: firstRow + t, reason: problem)
+        guard data.dimension == d else { throw EMError.dimensionMismatch(expected: d, actual: data.dimension) }
+        try data.rows.forEachChunk { start, count, rows, _ in
+            for t in 0..<count {
+                if let problem = emission.problem(with: rows + t * d) {
+                    throw EMError.invalidObservation(row: start + t, reason: problem)
+                }
             }
         }
+    }
+
+    /// The log-densities of every observation of a sequence under every state, `T × S` (the
+    /// observations were checked by `validate(_:)`).
+    func logDensities(_ rows: UnsafePointer<Double>, length: Int, firstRow: Int) throws -> [Double] {
         var values = [Double](repeating: 0, count: length * stateCount)
         values.withUnsafeMutableBufferPointer { emission.logDensities(rows, count: length, into: $0.baseAddress.unsafelyUnwrapped) }
         return values

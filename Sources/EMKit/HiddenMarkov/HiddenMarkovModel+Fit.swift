@@ -27,6 +27,7 @@ extension HiddenMarkovModel {
         try options.em.validate()
         var model = start
         model.fitSettings = options.settings
+        try model.validate(data)
         return try ExpectationMaximization.fit(data, options: options.em) { _, _ in model }
     }
 
@@ -43,15 +44,21 @@ extension HiddenMarkovModel {
             throw EMError.invalidParameter(name: "pseudoCount", value: "negative", expected: "pseudo-counts ≥ 0")
         }
         try options.em.validate()
+        var validated = false
         return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
             let emission = try initialEmission(&generator)
             guard emission.stateCount == s else {
                 throw EMError.invalidParameter(name: "stateCount", value: "\(s)", expected: "the emission's \(emission.stateCount) states")
             }
-            return try HiddenMarkovModel(
+            let model = try HiddenMarkovModel(
                 startProbabilities: Array(repeating: 1 / Double(s), count: s),
                 transitionMatrix: Matrix(rowCount: s, columnCount: s, repeating: 1 / Double(s)), emission: emission,
                 fitSettings: options.settings)
+            if !validated {
+                try model.validate(data)
+                validated = true
+            }
+            return model
         }
     }
 }

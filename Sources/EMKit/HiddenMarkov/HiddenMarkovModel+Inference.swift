@@ -4,6 +4,7 @@ extension HiddenMarkovModel {
     ///
     /// - Throws: `EMError.invalidObservation`, `EMError.dimensionMismatch`.
     public func viterbi(_ data: SequenceDataset) throws -> (states: [Int], logProbability: Double) {
+        try validate(data)
         let s = stateCount
         let logStart = startProbabilities.map { _log($0) }
         let logTransitions = transitionMatrix.elements.map { _log($0) }
@@ -25,6 +26,7 @@ extension HiddenMarkovModel {
     ///
     /// - Throws: `EMError.invalidObservation`, `EMError.dimensionMismatch`.
     public func posteriors(_ data: SequenceDataset) throws -> Matrix {
+        try validate(data)
         let s = stateCount
         var elements: [Double] = []
         elements.reserveCapacity(data.observationCount * s)
@@ -52,6 +54,7 @@ extension HiddenMarkovModel {
     ///
     /// - Throws: as `posteriors(_:)`.
     public func logLikelihood(_ data: SequenceDataset) throws -> Double {
+        try validate(data)
         var scoring = self
         scoring.fitSettings = FitSettings()
         return try ExpectationMaximization.expectation(scoring, on: data).likelihood.logLikelihood

@@ -54,6 +54,18 @@ double emk_responsibilities(ptrdiff_t n, ptrdiff_t k, const double *log_densitie
                             int hard, double *resp, double *row_log_sums, double *component_weights,
                             double *weight_sum, double *scratch);
 
+/// The scaled forward-backward pass of a hidden Markov model over one sequence of `length` steps
+/// and `states` states. log_densities: length × states, log b_s(x_t). start: [states].
+/// transitions: states × states, row-major. Writes posteriors (length × states, P(z_t = s | x))
+/// and ADDS the expected transition counts to transition_counts (states × states). Returns
+/// log p(x). scratch: emk_forward_backward_scratch(length, states) doubles.
+double emk_forward_backward(ptrdiff_t length, ptrdiff_t states, const double *log_densities,
+                            const double *start, const double *transitions, double *posteriors,
+                            double *transition_counts, double *scratch);
+
+/// The work space, in doubles, that emk_forward_backward needs.
+ptrdiff_t emk_forward_backward_scratch(ptrdiff_t length, ptrdiff_t states);
+
 /// The work space, in doubles, that emk_triangular_distances needs.
 ptrdiff_t emk_triangular_distances_scratch(ptrdiff_t d);
 
