@@ -397,6 +397,23 @@ forward_backward_body(ptrdiff_t t_len, ptrdiff_t s, const double *restrict log_b
     return log_likelihood;
 }
 
+// Small state counts are by far the common case; with the count a compile-time constant the
+// per-step loops unroll and alpha, beta and the transition rows stay in registers.
+static inline __attribute__((always_inline)) double
+forward_backward_specialised(ptrdiff_t t_len, ptrdiff_t s, const double *restrict log_b,
+                             const double *restrict start, const double *restrict a,
+                             double *restrict gamma, double *restrict xi, double *restrict scratch) {
+    switch (s) {
+    case 2: return forward_backward_body(t_len, 2, log_b, start, a, gamma, xi, scratch);
+    case 3: return forward_backward_body(t_len, 3, log_b, start, a, gamma, xi, scratch);
+    case 4: return forward_backward_body(t_len, 4, log_b, start, a, gamma, xi, scratch);
+    case 5: return forward_backward_body(t_len, 5, log_b, start, a, gamma, xi, scratch);
+    case 6: return forward_backward_body(t_len, 6, log_b, start, a, gamma, xi, scratch);
+    case 8: return forward_backward_body(t_len, 8, log_b, start, a, gamma, xi, scratch);
+    default: return forward_backward_body(t_len, s, log_b, start, a, gamma, xi, scratch);
+    }
+}
+
 #define EMK_INSTANTIATE(SUFFIX, ATTRIBUTES)                                                      \
     static ATTRIBUTES void triangular_distances_##SUFFIX(                                        \
         ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu, const double *u,         \
@@ -431,7 +448,7 @@ forward_backward_body(ptrdiff_t t_len, ptrdiff_t s, const double *restrict log_b
     static ATTRIBUTES double forward_backward_##SUFFIX(                                          \
         ptrdiff_t t, ptrdiff_t s, const double *lb, const double *start, const double *a,        \
         double *gamma, double *xi, double *scratch) {                                            \
-        return forward_backward_body(t, s, lb, start, a, gamma, xi, scratch);                    \
+        return forward_backward_specialised(t, s, lb, start, a, gamma, xi, scratch);             \
     }                                                                                            \
     static ATTRIBUTES double responsibilities_##SUFFIX(                                          \
         ptrdiff_t n, ptrdiff_t k, const double *l, const double *w, int hard, double *resp,      \
