@@ -5,6 +5,8 @@ let package = Package(
     name: "EMKit",
     products: [
         .library(name: "EMKit", targets: ["EMKit"]),
+        .library(name: "EMKitImaging", targets: ["EMKitImaging"]),
+        .library(name: "EMKitPlots", targets: ["EMKitPlots"]),
         .executable(name: "emkit", targets: ["emkit"]),
     ],
     dependencies: [
@@ -14,17 +16,30 @@ let package = Package(
         // The E-step's arithmetic in C, compiled for AVX2+FMA and picked at run time.
         .target(name: "EMKitKernels"),
         .target(name: "EMKit", dependencies: ["EMKitKernels"]),
+        // PNG and JPEG through the reference C libraries; only EMKitImaging needs them.
+        .systemLibrary(
+            name: "CLibPNG", pkgConfig: "libpng16",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(
+            name: "CLibJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
+        // libjpeg reports errors by longjmp, which must not cross Swift frames: this C shim calls
+        // setjmp itself and returns a status (libpng is used through its simplified API).
+        .target(name: "EMKitImageCodecs", dependencies: ["CLibPNG", "CLibJPEG"]),
+        .target(name: "EMKitImaging", dependencies: ["EMKit", "EMKitImageCodecs"]),
+        .target(name: "EMKitPlots", dependencies: ["EMKit"]),
         .executableTarget(
             name: "emkit",
             dependencies: [
-                "EMKit",
+                "EMKit", "EMKitImaging", "EMKitPlots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "EMKitTests",
-            dependencies: ["EMKit", "EMKitKernels", "emkit"],
+            dependencies: ["EMKit", "EMKitKernels", "EMKitImaging", "emkit"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "EMKitPlotsTests", dependencies: ["EMKitPlots"]),
     ]
 )

@@ -1,0 +1,1 @@
+// The module documentation lives in the plot files.

@@ -1,0 +1,232 @@
+import ArgumentParser
+import EMKit
+import EMKitImaging
+import Foundation
+
+extension ImageSegmentation.Features: ExpressibleByArgument {}
+extension ImageSegmentation.Palette: ExpressibleByArgument {}
+extension ModelSelection.Criterion: ExpressibleByArgument {}
+
+extension EMKitCommand {
+    /// `emkit segment`: unsupervised image segmentation by a Gaussian mixture on the pixels.
+    struct Segment: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Segment a PNG or JPEG image by fitting a Gaussian mixture to its pixels.",
+            discussion: """
+                Every pixel becomes a row of features (rgb, rgbxy or lab); a K-component mixture is \
+                fitted by EM and each pixel takes its most probable component. --components auto \
+                tries K = 1…--max-components and keeps the lowest BIC.
+                """)
+
+        @Argument(help: ArgumentHelp("A PNG or JPEG image.", valueName: "image"))
+        var image: String
+
+        @Option(name: [.customShort("k"), .long], help: ArgumentHelp("The number of segments, or 'auto' to choose it by BIC.", valueName: "K|auto"))
+        var components: String
+
+        @Option(name: .long, help: "The largest K tried by --components auto.")
+        var maxComponents: Int = 8
+
+        @Option(name: .long, help: "The features of a pixel.")
+        var features: ImageSegmentation.Features = .rgb
+
+        @Option(name: .long, help: "The covariance structure.")
+        var covariance: CovarianceType = .full
+
+        @Option(name: .long, help: "How segments are coloured in the output.")
+        var palette: ImageSegmentation.Palette = .means
+
+        @Option(name: [.short, .long], help: ArgumentHelp("The segmented image (PNG).", valueName: "segmented.png"))
+        var output: String
+
+        @Option(name: .long, help: ArgumentHelp("Also write one grey PNG per component with its responsibility per pixel.", valueName: "directory"))
+        var probabilities: String?
+
+        @Option(name: .long, help: ArgumentHelp("Also write the fitted mixture as a model file.", valueName: "model.json"))
+        var model: String?
+
+        @OptionGroup var em: EMOptionGroup
+
+        func validate() throws {
+            guard components == "auto" || (Int(components) ?? 0) >= 1 else {
+                throw ValidationError("--components must be a whole number ≥ 1 or 'auto', got '\(components)'")
+            }
+            guard maxComponents >= 1 else { throw ValidationError("--max-components must be ≥ 1, got \(maxComponents)") }
+        }
+
+        func run() throws {
+            let picture = try RGBImage.read(path: image)
+            guard picture.pixelCount > 0 else { throw ValidationError("\(image) has no pixels") }
+            let data = try RowDataset(ImageSegmentation.features(of: picture, features))
+            var options = GaussianMixture.FitOptions(componentCount: 1, covarianceType: covariance)
+            options.em = em.emOptions
+            let fit: EMResult<GaussianMixture>
+            var note = ""
+            if components == "auto" {
+                let quiet = em.quiet
+                let (candidates, best) = ModelSelection.compare(
+                    data, componentCounts: Array(1...maxComponents), covarianceTypes: [covariance], criterion: .bic, options: options
+                ) { index, total in
+                    if !quiet { Terminal.progress("fitting K = \(index + 1) of \(total)") }
+                }
+                Terminal.clearProgress()
+                guard let best, let chosen = candidates[best].fit else {
+                    throw ValidationError("no K from 1 to \(maxComponents) could be fitted: \(candidates.compactMap(\.failure).first ?? "")")
+                }
+                fit = chosen
+                note = "; K = \(candidates[best].componentCount) chosen by BIC among 1…\(maxComponents) ("
+                    + candidates.map { "\($0.componentCount): \($0.score.map { Format.number($0, digits: 7) } ?? "failed")" }.joined(separator: ", ") + ")"
+            } else {
+                options.componentCount = Int(components) ?? 1
+                fit = try GaussianMixture.fit(data, options: options)
+                Terminal.clearProgress()
+            }
+            for warning in fit.warnings { Terminal.warning(warning.description) }
+            let samples = ImageSegmentation.features(of: picture, features)
+            let labels = try fit.model.predict(samples)
+            let segmented = ImageSegmentation.colouredSegments(
+                of: picture, labels: labels, componentCount: fit.model.componentCount, palette: palette)
+            try segmented.writePNG(to: output)
+            if let directory = probabilities {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                let posterior = try fit.model.predictProbabilities(samples)
+                for c in 0..<fit.model.componentCount {
+                    let levels = (0..<picture.pixelCount).map { UInt8((posterior[$0, c] * 255).rounded()) }
+                    try RGBImage.writeGreyPNG(
+                        levels, width: picture.width, height: picture.height,
+                        to: URL(fileURLWithPath: directory).appendingPathComponent("component-\(c + 1).png").path)
+                }
+            }
+            if let model {
+                let file = ModelRecord.file(
+                    for: fit, columns: features == .rgbxy ? ["r", "g", "b", "x", "y"] : (features == .lab ? ["L", "a", "b"] : ["r", "g", "b"]),
+                    samples: picture.pixelCount, seed: em.seed, restarts: em.restarts)
+                try FileAccess.writeAtomically(try file.encoded(), to: model)
+            }
+            let sizes = (0..<fit.model.componentCount).map { c in labels.filter { $0 == c }.count }
+            print(
+                "\(image): \(picture.width)×\(picture.height) pixels, \(fit.model.componentCount) segments "
+                    + "(\(features.rawValue) features, \(covariance.rawValue) covariance), \(fit.stopReason)\(note)")
+            print("mean log-likelihood per pixel \(Format.number(fit.logLikelihood, digits: 8)); segment sizes "
+                + sizes.enumerated().map { "\($0.offset + 1): \($0.element)" }.joined(separator: ", "))
+            print("wrote \(output)" + (probabilities.map { " and \(fit.model.componentCount) probability maps in \($0)" } ?? ""))
+        }
+    }
+
+    /// `emkit select`: choose K and the covariance structure by an information criterion.
+    struct Select: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit Gaussian mixtures for a range of K and covariance types and tabulate an information criterion.",
+            discussion: "Prints a table like mclust's (rows K, columns covariance types; lower is better) and the best model.")
+
+        @Argument(help: ArgumentHelp("The data: a CSV or .npy file, or - for CSV on standard input.", valueName: "data"))
+        var data: String
+
+        @Option(name: [.customShort("k"), .long], help: ArgumentHelp("The values of K: a range like 1...10 or a list like 2,3,5.", valueName: "range"))
+        var components: String = "1...9"
+
+        @Option(name: .long, help: ArgumentHelp("Covariance types, comma-separated, or 'all'.", valueName: "list"))
+        var covariance: String = "all"
+
+        @Option(name: .long, help: "The criterion to minimise.")
+        var criterion: ModelSelection.Criterion = .bic
+
+        @OptionGroup var dataOptions: DataOptions
+
+        @OptionGroup var em: EMOptionGroup
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write the best model here.", valueName: "model.json"))
+        var output: String?
+
+        @Option(name: .long, help: ArgumentHelp("Draw the criterion against K as an SVG file.", valueName: "plot.svg"))
+        var plot: String?
+
+        @Option(name: .long, help: "text: the table; json: every candidate's score.")
+        var format: OutputFormat = .text
+
+        func componentCounts() throws -> [Int] {
+            let text = components.replacingOccurrences(of: " ", with: "")
+            for separator in ["...", "..", "-"] {
+                let parts = text.components(separatedBy: separator)
+                if parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]) {
+                    guard low >= 1, high >= low else { throw ValidationError("--components range must be 1 ≤ low ≤ high, got \(components)") }
+                    return Array(low...high)
+                }
+            }
+            let values = text.split(separator: ",").map { Int($0) }
+            guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                throw ValidationError("--components takes a range like 1...10 or a list like 2,3,5; got '\(components)'")
+            }
+            return values.compactMap { $0 }
+        }
+
+        func covarianceTypes() throws -> [CovarianceType] {
+            if covariance == "all" { return CovarianceType.allCases }
+            return try covariance.split(separator: ",").map {
+                guard let type = CovarianceType(rawValue: String($0)) else {
+                    throw ValidationError("--covariance takes full, diagonal, spherical, tied or all; got '\($0)'")
+                }
+                return type
+            }
+        }
+
+        func validate() throws {
+            _ = try componentCounts()
+            _ = try covarianceTypes()
+        }
+
+        func run() throws {
+            let table = try dataOptions.read(data)
+            let dataset = try RowDataset(table.samples)
+            let counts = try componentCounts()
+            let types = try covarianceTypes()
+            var options = GaussianMixture.FitOptions(componentCount: 1)
+            options.em = em.emOptions
+            let quiet = em.quiet
+            let (candidates, best) = ModelSelection.compare(
+                dataset, componentCounts: counts, covarianceTypes: types, criterion: criterion, options: options
+            ) { index, total in
+                if !quiet { Terminal.progress("fitting model \(index + 1) of \(total)") }
+            }
+            Terminal.clearProgress()
+            if let plot {
+                let series = types.map { type in
+                    (name: type.rawValue, values: counts.map { k in candidates.first { $0.componentCount == k && $0.covarianceType == type }?.score })
+                }
+                try FileAccess.writeAtomically(Array(PlotRendering.criterion(counts: counts, series: series, name: criterion.rawValue.uppercased(), title: "\(criterion.rawValue.uppercased()) of \(data)").utf8), to: plot)
+            }
+            if let output, let best, let fit = candidates[best].fit {
+                let file = ModelRecord.file(for: fit, columns: table.columnNames, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+                try FileAccess.writeAtomically(try file.encoded(), to: output)
+            }
+            switch format {
+            case .json:
+                let entries = candidates.map { c in
+                    "{\"components\": \(c.componentCount), \"covarianceType\": \"\(c.covarianceType.rawValue)\", "
+                        + "\"\(criterion.rawValue)\": \(c.score.map { "\($0)" } ?? "null")"
+                        + (c.failure.map { ", \"failure\": \"\($0.replacingOccurrences(of: "\"", with: "'"))\"" } ?? "") + "}"
+                }
+                print("{\"criterion\": \"\(criterion.rawValue)\", \"best\": \(best.map { "{\"components\": \(candidates[$0].componentCount), \"covarianceType\": \"\(candidates[$0].covarianceType.rawValue)\"}" } ?? "null"), \"candidates\": [\(entries.joined(separator: ", "))]}")
+            case .text:
+                var lines = ["\(criterion.rawValue.uppercased()) (lower is better) for \(table.samples.rowCount) samples of \(data)", ""]
+                lines.append("   K" + types.map { Format.left($0.rawValue, 14) }.joined())
+                for k in counts {
+                    var line = Format.left("\(k)", 4)
+                    for type in types {
+                        let index = candidates.firstIndex { $0.componentCount == k && $0.covarianceType == type }
+                        let cell = index.flatMap { candidates[$0].score.map { Format.number($0, digits: 7) } } ?? "—"
+                        line += Format.left(cell + (index == best ? " *" : "  "), 14)
+                    }
+                    lines.append(line)
+                }
+                if let best {
+                    lines.append("")
+                    lines.append("best: K = \(candidates[best].componentCount), \(candidates[best].covarianceType.rawValue) covariance (marked *)")
+                }
+                let failures = candidates.filter { $0.failure != nil }
+                if !failures.isEmpty { lines.append("— : \(failures.count) fits failed (e.g. \(failures[0].failure ?? ""))") }
+                print(lines.joined(separator: "\n"))
+            }
+        }
+    }
+}
