@@ -302,3 +302,47 @@ struct ImputeCommandLineTests {
         #expect(empty.status == 1 && empty.standardError == "Error: column 2 has no observed value: drop it (--columns) before fitting\n")
     }
 }
+
+@Suite("emkit segment and select", .serialized)
+struct SegmentCommandLineTests {
+    @Test("segment writes the segmented image, probability maps and the model")
+    func segment() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-segment-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("segmented.png").path
+        let model = directory.appendingPathComponent("model.json").path
+        let maps = directory.appendingPathComponent("maps").path
+        let image = Fixtures.directory.appendingPathComponent("images/rgb.png").path
+        let result = try CommandRunner.run([
+            "segment", image, "-k", "2", "--output", output, "--probabilities", maps, "--model", model, "--palette", "distinct",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("\(image): 12×8 pixels, 2 segments (rgb features, full covariance)"))
+        let segmented = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(segmented.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: maps).sorted() == ["component-1.png", "component-2.png"])
+        let file = try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(contentsOf: URL(fileURLWithPath: model)))
+        #expect(file.columns == ["r", "g", "b"] && file.componentCount == 2)
+        let automatic = try CommandRunner.run(["segment", image, "-k", "auto", "--max-components", "3", "--output", output, "--quiet"])
+        #expect(automatic.status == 0 && automatic.standardOutput.contains("chosen by BIC among 1…3"))
+        let truncated = try CommandRunner.run(["segment", Fixtures.directory.appendingPathComponent("images/truncated.jpg").path, "-k", "2", "-o", output])
+        #expect(truncated.status == 1 && truncated.standardError.contains("corrupt or truncated image"))
+        let bad = try CommandRunner.run(["segment", image, "-k", "zero", "-o", output])
+        #expect(bad.status == 64 && bad.standardError.hasPrefix("Error: --components must be a whole number ≥ 1 or 'auto', got 'zero'"))
+    }
+
+    @Test("select tabulates BIC and picks mclust's answer for Iris (K = 2, full)")
+    func select() throws {
+        let result = try CommandRunner.run([
+            "select", Fixtures.path("iris.csv"), "--columns", "1,2,3,4", "-k", "1...4", "--covariance", "full,diagonal", "--format", "json", "--quiet",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let best = object?["best"] as? [String: Any]
+        #expect(best?["components"] as? Int == 2 && best?["covarianceType"] as? String == "full")
+        #expect((object?["candidates"] as? [Any])?.count == 8)
+        let text = try CommandRunner.run(["select", Fixtures.path("iris.csv"), "--columns", "1,2,3,4", "-k", "2,3", "--criterion", "icl", "--quiet"])
+        #expect(text.standardOutput.hasPrefix("ICL (lower is better) for 150 samples"))
+    }
+}
