@@ -346,3 +346,34 @@ struct SegmentCommandLineTests {
         #expect(text.standardOutput.hasPrefix("ICL (lower is better) for 150 samples"))
     }
 }
+
+@Suite("emkit plot", .serialized)
+struct PlotCommandLineTests {
+    @Test("histogram, scatter, history and select --plot write SVG files")
+    func plots() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        let iris = Fixtures.path("iris.csv")
+        #expect(try CommandRunner.run(["fit", iris, "--columns", "1,2,3,4", "-k", "3", "-o", path("iris.json")]).status == 0)
+        let runs = [
+            ["plot", "histogram", path("iris.json"), iris, "--column", "petal_width", "-o", path("h.svg")],
+            ["plot", "scatter", path("iris.json"), iris, "--axes", "3,4", "-o", path("s.svg")],
+            ["plot", "history", path("iris.json"), "-o", path("l.svg")],
+            ["select", iris, "--columns", "1,2,3,4", "-k", "1...3", "--covariance", "full", "--plot", path("b.svg"), "--quiet"],
+        ]
+        for arguments in runs {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.standardError)")
+        }
+        for name in ["h.svg", "s.svg", "l.svg", "b.svg"] {
+            let svg = try String(contentsOfFile: path(name), encoding: .utf8)
+            #expect(svg.contains("<svg") && svg.hasSuffix("</svg>\n") || svg.hasSuffix("</svg>"), "\(name)")
+        }
+        let scatter = try String(contentsOfFile: path("s.svg"), encoding: .utf8)
+        #expect(scatter.components(separatedBy: "<circle").count - 1 >= 150)
+        let wrong = try CommandRunner.run(["plot", "scatter", path("iris.json"), iris, "--axes", "3,3", "-o", path("x.svg")])
+        #expect(wrong.status == 64 && wrong.standardError.hasPrefix("Error: --axes takes two different columns"))
+    }
+}

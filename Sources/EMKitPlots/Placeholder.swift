@@ -1,1 +1,0 @@
-// The module documentation lives in the plot files.
