@@ -56,7 +56,11 @@ CASES = [
     ("1m-16d", 1_000_000, 16, 16, ["full"], 6, 20263),
     ("50k-64d", 50_000, 64, 8, ["full"], 10, 20264),
     ("image-321x481", 321 * 481, 3, 4, ["full"], 10, None),
+] + [
+    # Segmenting the photograph (seed 000's job) with K = 2…8: run with --cases segment-k2,...
+    (f"segment-k{k}", 321 * 481, 3, k, ["full"], 10, None) for k in range(2, 9)
 ]
+DEFAULT_CASES = ["10k-2d", "200k-8d", "1m-16d", "50k-64d", "image-321x481"]
 CSV_LIMIT = 200_000
 SKLEARN_TYPES = {"full": "full", "diagonal": "diag", "spherical": "spherical", "tied": "tied"}
 
@@ -621,7 +625,7 @@ def main():
     repeats = args.repeats if args.repeats is not None else (1 if args.quick else 3)
     if repeats < 1:
         fail_setup("--repeats must be at least 1")
-    cases = CASES
+    cases = [c for c in CASES if c[0] in DEFAULT_CASES]
     if args.cases:
         names = [n.strip() for n in args.cases.split(",") if n.strip()]
         unknown = [n for n in names if n not in {c[0] for c in CASES}]

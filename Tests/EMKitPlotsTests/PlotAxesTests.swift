@@ -59,6 +59,27 @@ import Testing
         }
     }
 
+    @Test func shrinksTitlesTooLongForTheDocument() throws {
+        var axes = Self.axes()
+        axes.title = String(repeating: "A very long title ", count: 8)
+        let svg = try ParsedSVG.parse(axes.render { _, _ in }).get()
+        let title = try #require(svg.elements(named: "text", inGroup: "titles").first)
+        let fontSize = try #require(title.attributes["font-size"].flatMap(Double.init))
+        #expect(fontSize < PlotAxes.titleFontSize && fontSize >= 10)
+    }
+
+    @Test func namesClipPathsAfterTheirRectangle() throws {
+        let inside = try ParsedSVG.parse(Self.axes().render { _, _ in }).get()
+        var crowded = Self.axes()
+        crowded.occupiedPaths = [[DataPoint(x: 0, y: 0), DataPoint(x: 10, y: 10)], [DataPoint(x: 0, y: 10), DataPoint(x: 10, y: 0)]]
+        let outside = try ParsedSVG.parse(crowded.render { _, _ in }).get()
+        let insideID = try #require(inside.elements(named: "clipPath").first?.attributes["id"])
+        let outsideID = try #require(outside.elements(named: "clipPath").first?.attributes["id"])
+        #expect(insideID.hasPrefix("emkit-plot-area-") && outsideID.hasPrefix("emkit-plot-area-"))
+        #expect(insideID != outsideID)
+        #expect(inside.elements(named: "g", inGroup: nil).contains { $0.attributes["clip-path"] == "url(#\(insideID))" })
+    }
+
     @Test func mapsDataToPixelsWithYUpwards() {
         let layout = Self.axes().layout()
         let origin = layout.pixel(x: 0, y: 0)

@@ -9,11 +9,12 @@ extension PlotAxes {
         let layout = layout()
         var document = SVGDocument(width: width, height: height, title: title.isEmpty ? nil : title)
         let area = layout.plotArea
-        document.defineClipPath(id: clipPathID, rectangle: area)
+        let clipID = uniqueClipPathID(for: area)
+        document.defineClipPath(id: clipID, rectangle: area)
         document.beginGroup(className: "grid")
         drawGrid(layout, into: &document)
         document.endGroup()
-        document.beginGroup(clippedTo: clipPathID, className: "plot-data")
+        document.beginGroup(clippedTo: clipID, className: "plot-data")
         drawData(&document, layout)
         document.endGroup()
         drawFrame(layout, into: &document)
@@ -26,6 +27,17 @@ extension PlotAxes {
             document.endGroup()
         }
         return document.markup
+    }
+
+    /// `clipPathID` followed by a hash of the clip rectangle. Documents inlined in one HTML page
+    /// share one identifier space; with the hash, two plots share a clip path identifier only
+    /// when their clip rectangles are the same, so neither clips the other's data wrongly.
+    private func uniqueClipPathID(for area: PixelRectangle) -> String {
+        var hash: UInt32 = 2_166_136_261  // 32-bit FNV-1a
+        for byte in [area.x, area.y, area.width, area.height].map(svgNumber).joined(separator: ",").utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return clipPathID + "-" + String(hash, radix: 16)
     }
 
     /// A short message in the middle of the plot area, for plots with nothing to show.
@@ -80,9 +92,15 @@ extension PlotAxes {
     private func drawTitles(_ layout: PlotLayout, into document: inout SVGDocument) {
         let area = layout.plotArea
         if !title.isEmpty {
+            // A title too long for the document is set smaller (down to 10 px) and centred on the page.
+            let available = width - 2 * Self.edgeMargin
+            let naturalWidth = TextMetrics.width(of: title, fontSize: Self.titleFontSize, isBold: true)
+            let fontSize = naturalWidth > available ? max(10, Self.titleFontSize * available / naturalWidth) : Self.titleFontSize
+            let setWidth = naturalWidth * fontSize / Self.titleFontSize
+            let fitsOverPlot = area.center.x - setWidth / 2 >= Self.edgeMargin && area.center.x + setWidth / 2 <= width - Self.edgeMargin
             document.addText(
-                title, at: PixelPoint(x: area.center.x, y: Self.edgeMargin + 2),
-                style: TextStyle(fontSize: Self.titleFontSize, isBold: true, horizontalAnchor: .middle, verticalAnchor: .top))
+                title, at: PixelPoint(x: fitsOverPlot ? area.center.x : width / 2, y: Self.edgeMargin + 2),
+                style: TextStyle(fontSize: fontSize, isBold: true, horizontalAnchor: .middle, verticalAnchor: .top))
         }
         if !xTitle.isEmpty {
             document.addText(

@@ -38,7 +38,7 @@ public struct PlotAxes: Sendable {
     /// Polylines, in data coordinates, along which data is drawn (a single point for a marker):
     /// the legend avoids covering them.
     public var occupiedPaths: [[DataPoint]] = []
-    /// The identifier of the plot area's clip path.
+    /// The start of the plot area's clip path identifier; a hash of the plot area is appended.
     public var clipPathID = "emkit-plot-area"
 
     /// The title's font size in pixels.

@@ -5,7 +5,8 @@
 /// (Iris measurements are in steps of 0.1 cm) get bins a whole number of resolution steps wide,
 /// centred on the recorded values: otherwise neighbouring bins would hold alternately two and
 /// three of the possible values and the histogram would show a comb that is not in the data.
-/// Bins are never narrower than that resolution, even when this leaves fewer than 10.
+/// Bins are never narrower than that resolution, even when this leaves fewer than 10. Values
+/// that are all equal get 11 bins centred on them.
 struct HistogramBins: Sendable, Equatable {
     /// The left edge of the first bin.
     let start: Double
@@ -42,10 +43,11 @@ struct HistogramBins: Sendable, Equatable {
         guard let lowest = sorted.first, let highest = sorted.last else { return nil }
         let range = highest - lowest
         guard range > 1e-12 * max(abs(lowest), abs(highest)) else {
-            // All values equal: ten bins over the padded range, the values in the middle one.
+            // All values equal: eleven bins over the padded range, the values in the middle one.
             let padded = DataRange.padded(lowest...highest)
-            let width = (padded.upperBound - padded.lowerBound) / Double(minimumBinCount)
-            return binned(sorted, start: lowest - width / 2 - 4 * width, width: width, count: minimumBinCount)
+            let count = minimumBinCount + 1
+            let width = (padded.upperBound - padded.lowerBound) / Double(count)
+            return binned(sorted, start: lowest - width * Double(count) / 2, width: width, count: count)
         }
         let count = Double(sorted.count)
         let interquartileRange =

@@ -17,8 +17,8 @@ extension MixturePlots {
     ) -> String {
         let runs = finiteRuns(history.enumerated().map { DataPoint(x: Double($0.offset), y: $0.element) })
         let finite = runs.flatMap { $0 }
-        let lastIteration = Double(max(history.count - 1, 1))
-        let xRange = DataRange.padded(0...lastIteration, fraction: 0.04)
+        // A single iteration (or none) is centred rather than pinned to the left edge.
+        let xRange = history.count > 1 ? DataRange.padded(0...Double(history.count - 1), fraction: 0.04) : -0.5...0.5
         let yRange = DataRange.padded(DataRange.extent(of: finite.map(\.y)) ?? 0...1, fraction: 0.08)
         var axes = PlotAxes(
             title: title, xTitle: "iteration", yTitle: "mean log-likelihood (nats)", xRange: xRange, yRange: yRange,
