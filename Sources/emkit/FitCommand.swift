@@ -182,11 +182,7 @@ extension EMKitCommand.Fit {
     func report<Model>(_ fit: EMResult<Model>, started: ContinuousClock.Instant, clock: ContinuousClock) {
         Terminal.clearProgress()
         if reportTiming {
-            let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            Terminal.message(
-                "{\"fitSeconds\": \(seconds), \"iterations\": \(fit.restarts.map(\.iterations).reduce(0, +)), "
-                    + "\"peakResidentBytes\": \(ProcessStatus.peakResidentBytes), \"threads\": \(em.threads ?? ExpectationMaximization.defaultThreadCount)}")
+            Terminal.reportTiming(since: started, clock: clock, iterations: fit.restarts.map(\.iterations).reduce(0, +), threads: em.threads)
         }
         for warning in fit.warnings { Terminal.warning(warning.description) }
         if !fit.converged {

@@ -65,19 +65,7 @@ public struct Categorical: MixtureComponent {
 
     public func sample(trials: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
         var counts = [Double](repeating: 0, count: dimension)
-        for _ in 0..<trials {
-            let u = generator.nextUnitInterval()
-            var running = 0.0
-            var chosen = dimension - 1
-            for j in 0..<dimension {
-                running += probabilities[j]
-                if u < running {
-                    chosen = j
-                    break
-                }
-            }
-            counts[chosen] += 1
-        }
+        for _ in 0..<trials { counts[generator.nextIndex(weights: probabilities)] += 1 }
         return counts
     }
 

@@ -62,13 +62,7 @@ public struct CategoricalEmission: HMMEmission {
     }
 
     public func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
-        let u = generator.nextUnitInterval()
-        var running = 0.0
-        for m in 0..<symbolCount {
-            running += probabilities[state, m]
-            if u < running { return [Double(m)] }
-        }
-        return [Double(symbolCount - 1)]
+        [Double(generator.nextIndex(weights: probabilities.row(state)))]
     }
 
     public func problem(with row: UnsafePointer<Double>) -> String? {

@@ -63,15 +63,7 @@ extension HiddenMarkovModel {
     /// A sequence of `length` observations and the states that emitted them.
     public func sample(length: Int, using generator: inout some RandomNumberGenerator) -> (observations: Matrix, states: [Int]) {
         precondition(length >= 0, "length must be non-negative")
-        func draw(_ probabilities: [Double]) -> Int {
-            let u = generator.nextUnitInterval()
-            var running = 0.0
-            for (index, p) in probabilities.enumerated() {
-                running += p
-                if u < running { return index }
-            }
-            return probabilities.count - 1
-        }
+        func draw(_ probabilities: [Double]) -> Int { generator.nextIndex(weights: probabilities) }
         var states: [Int] = []
         var rows: [Double] = []
         var state = draw(startProbabilities)

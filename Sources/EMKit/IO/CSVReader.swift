@@ -175,10 +175,7 @@ public enum CSVReader {
             if state == nil {
                 let separator = format.delimiter ?? guessDelimiter(line)
                 let fields = split(line, separator)
-                let header = format.hasHeader ?? fields.contains {
-                    parseNumber(line, $0) == nil && !isMissing(line, $0)
-                        && !(format.missingMarkers?.contains(String(decoding: line[$0], as: UTF8.self).uppercased()) ?? false)
-                }
+                let header = isHeader(line, fields, format)
                 let names = header
                     ? fields.map { unquote(String(decoding: line[$0], as: UTF8.self)) }
                     : (1...fields.count).map { "column\($0)" }
@@ -281,10 +278,7 @@ public enum CSVReader {
                     let separator = format.delimiter ?? guessDelimiter(content)
                     let fields = split(content, separator)
                     layout = (separator, fields.count)
-                    let header = format.hasHeader ?? fields.contains {
-                        parseNumber(content, $0) == nil && !isMissing(content, $0)
-                            && !(format.missingMarkers?.contains(String(decoding: content[$0], as: UTF8.self).uppercased()) ?? false)
-                    }
+                    let header = isHeader(content, fields, format)
                     if header {
                         output.append(contentsOf: line)
                         continue
@@ -307,6 +301,15 @@ public enum CSVReader {
             }
         }
         return output
+    }
+
+    /// Whether a first line names the columns: as the format says, else when any field is
+    /// neither a number nor a missing-value marker.
+    static func isHeader(_ line: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], _ format: CSVFormat) -> Bool {
+        format.hasHeader ?? fields.contains {
+            parseNumber(line, $0) == nil && !isMissing(line, $0)
+                && !(format.missingMarkers?.contains(String(decoding: line[$0], as: UTF8.self).uppercased()) ?? false)
+        }
     }
 
     /// Calls `body` with each line of `buffer` (without its line break) and its 1-based number.

@@ -110,12 +110,7 @@ public struct FiniteMixtureFile<Component: MixtureComponent>: Codable, Sendable,
     }
 
     /// The JSON text, pretty-printed with sorted keys, ending in a newline.
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
+    public func encoded() throws -> [UInt8] { try ModelFileDecoding.encode(self) }
 
     /// Reads and checks a model file.
     ///
@@ -139,6 +134,17 @@ public enum ModelFileDecoding {
         } catch {
             throw DataError.invalidModelFile(path: path, reason: "\(error)")
         }
+    }
+
+    /// A model file's JSON text: pretty-printed with sorted keys (stable diffs), ending in a
+    /// newline; NaN or infinite numbers are refused rather than written.
+    ///
+    /// - Throws: `EncodingError` for a non-finite number.
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        return Array(try encoder.encode(value)) + [0x0A]
     }
 
     /// The kind named in a model file, without decoding the rest.

@@ -131,12 +131,7 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
     }
 
     /// The JSON text, pretty-printed with sorted keys, ending in a newline.
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return Array(try encoder.encode(self)) + [0x0A]
-    }
+    public func encoded() throws -> [UInt8] { try ModelFileDecoding.encode(self) }
 
     /// Reads and checks a model file.
     ///

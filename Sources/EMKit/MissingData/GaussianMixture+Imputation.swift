@@ -61,17 +61,7 @@ extension GaussianMixture {
             logDensities.removeAll()
             let missing = pattern.missing
             if draw {
-                let u = generator.nextUnitInterval()
-                var running = 0.0
-                var chosen = k - 1
-                for c in 0..<k {
-                    running += responsibilities[c]
-                    if u < running {
-                        chosen = c
-                        break
-                    }
-                }
-                let view = componentViews[chosen]
+                let view = componentViews[generator.nextIndex(weights: responsibilities)]
                 row.withUnsafeBufferPointer { x in
                     filled.withUnsafeMutableBufferPointer { view.fillConditionalMean(x.baseAddress.unsafelyUnwrapped, into: $0.baseAddress.unsafelyUnwrapped) }
                 }

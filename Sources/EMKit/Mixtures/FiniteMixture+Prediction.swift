@@ -25,16 +25,7 @@ extension FiniteMixture: Mixture {
         rows.reserveCapacity(count * dimension)
         var labels: [Int] = []
         for _ in 0..<count {
-            let u = generator.nextUnitInterval()
-            var running = 0.0
-            var chosen = componentCount - 1
-            for c in 0..<componentCount {
-                running += weights[c]
-                if u < running {
-                    chosen = c
-                    break
-                }
-            }
+            let chosen = generator.nextIndex(weights: weights)
             labels.append(chosen)
             rows += components[chosen].sample(trials: trials, using: &generator)
         }

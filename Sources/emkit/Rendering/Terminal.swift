@@ -1,3 +1,4 @@
+import EMKit
 import Foundation
 
 /// Messages and progress on standard error.
@@ -32,5 +33,15 @@ enum Terminal {
         guard progressShown else { return }
         write("\r\u{1B}[K")
         progressShown = false
+    }
+
+    /// The `--report-timing` line: wall-clock seconds since `started`, EM iterations, peak memory
+    /// and threads, as one JSON object on standard error.
+    static func reportTiming(since started: ContinuousClock.Instant, clock: ContinuousClock, iterations: Int, threads: Int?) {
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        message(
+            "{\"fitSeconds\": \(seconds), \"iterations\": \(iterations), "
+                + "\"peakResidentBytes\": \(ProcessStatus.peakResidentBytes), \"threads\": \(threads ?? ExpectationMaximization.defaultThreadCount)}")
     }
 }

@@ -57,6 +57,19 @@ extension RandomNumberGenerator {
         Double(next() >> 11) * 0x1p-53
     }
 
+    /// An index drawn with probability proportional to `weights[i]` (non-negative, not all zero),
+    /// by inverting the cumulative sum; the last index absorbs rounding.
+    public mutating func nextIndex<C: Collection>(weights: C) -> Int where C.Element == Double {
+        let total = weights.reduce(0, +)
+        let target = nextUnitInterval() * total
+        var running = 0.0
+        for (index, weight) in weights.enumerated() {
+            running += weight
+            if target < running { return index }
+        }
+        return max(weights.count - 1, 0)
+    }
+
     /// A standard normal variate, by the Marsaglia polar method.
     @inlinable
     public mutating func nextStandardNormal() -> Double {
