@@ -11,7 +11,7 @@ extension EMKitCommand {
             subcommands: [Fit.self, Decode.self, Score.self, Sample.self])
 
         enum Emission: String, ExpressibleByArgument, CaseIterable {
-            case gaussian, categorical, poisson
+            case gaussian, gmm, categorical, poisson
         }
 
         enum Algorithm: String, ExpressibleByArgument, CaseIterable {
@@ -80,10 +80,11 @@ private struct LoadedHMM {
         let file = try HMMFile.read(path: path)
         switch file.emission {
         case "gaussian": return make(try file.gaussianHMM(path: path), columns: file.columns, counts: false)
+        case "gmm": return make(try file.gaussianMixtureHMM(path: path), columns: file.columns, counts: false)
         case "categorical": return make(try file.categoricalHMM(path: path), columns: file.columns, counts: true)
         case "poisson": return make(try file.poissonHMM(path: path), columns: file.columns, counts: true)
         default:
-            throw DataError.invalidModelFile(path: path, reason: "unknown emission '\(file.emission)'; expected gaussian, categorical or poisson")
+            throw DataError.invalidModelFile(path: path, reason: "unknown emission '\(file.emission)'; expected gaussian, gmm, categorical or poisson")
         }
     }
 
@@ -106,7 +107,8 @@ extension EMKitCommand.HMM {
         static let configuration = CommandConfiguration(
             abstract: "Fit a hidden Markov model to one or more sequences by Baum–Welch.",
             discussion: """
-                Gaussian emissions start from k-means, categorical ones (one column of symbols 0…M−1) \
+                Gaussian emissions start from k-means, Gaussian-mixture ones from k-means within \
+                k-means groups, categorical ones (one column of symbols 0…M−1) \
                 from the symbol frequencies, Poisson ones from k-means on the counts; start and \
                 transition probabilities start uniform. With --init-from, every part starts from the \
                 model file, and transitions at zero there stay zero.
@@ -121,8 +123,11 @@ extension EMKitCommand.HMM {
         @Option(name: .long, help: "The emission family.")
         var emission: EMKitCommand.HMM.Emission = .gaussian
 
-        @Option(name: .long, help: "The covariance structure of Gaussian emissions.")
+        @Option(name: .long, help: "The covariance structure of Gaussian and Gaussian-mixture emissions.")
         var covariance: CovarianceType = .full
+
+        @Option(name: .long, help: "Gaussian components per state with --emission gmm.")
+        var mixtureComponents: Int = 2
 
         @Option(name: .long, help: "Added to Gaussian covariance diagonals (0: pure maximum likelihood, as hmmlearn with its priors off).")
         var regularization: Double = 1e-6
@@ -153,6 +158,7 @@ extension EMKitCommand.HMM {
 
         func validate() throws {
             guard states >= 1 else { throw ValidationError("--states must be ≥ 1, got \(states)") }
+            guard mixtureComponents >= 1 else { throw ValidationError("--mixture-components must be ≥ 1, got \(mixtureComponents)") }
             guard priorCount >= 0, priorCount.isFinite else { throw ValidationError("--prior-count must be ≥ 0, got \(priorCount)") }
             _ = try learned()
         }
@@ -178,6 +184,12 @@ extension EMKitCommand.HMM {
             case .gaussian:
                 try finish(fit(dataset) { try GaussianHMM.fit($0, options: $1, covarianceType: covariance, regularization: regularization) } start: {
                     try HMMFile.read(path: $0).gaussianHMM(path: $0)
+                }, columns: columns, started: started, clock: clock) { HMMFile($0, columns: columns, fit: $1) }
+            case .gmm:
+                try finish(fit(dataset) {
+                    try GaussianMixtureHMM.fit($0, options: $1, mixtureComponents: mixtureComponents, covarianceType: covariance, regularization: regularization)
+                } start: {
+                    try HMMFile.read(path: $0).gaussianMixtureHMM(path: $0)
                 }, columns: columns, started: started, clock: clock) { HMMFile($0, columns: columns, fit: $1) }
             case .categorical:
                 try finish(fit(dataset) { try CategoricalHMM.fit($0, options: $1) } start: {

@@ -242,3 +242,54 @@ struct HMMCommandLineTests {
         #expect(bad.status == 64 && bad.standardError.hasPrefix("Error: give either --sequence-column or --lengths, not both"))
     }
 }
+
+@Suite("Gaussian-mixture HMM")
+struct GaussianMixtureHMMTests {
+    static func data() throws -> SequenceDataset {
+        let samples = try CSVReader.read(path: Fixtures.path("hmm_gaussian.csv"), columns: [.name("x1"), .name("x2")]).samples
+        return try SequenceDataset(try RowDataset(samples), lengths: [120, 80, 100])
+    }
+
+    @Test("with one component per state it is the Gaussian HMM, iterate for iterate", arguments: [CovarianceType.full, .diagonal])
+    func reducesToGaussianHMM(_ type: CovarianceType) throws {
+        let fixture = try #require(HMMFixtureTests.file.cases.first { $0.name == "gaussian-\(type.rawValue)" })
+        let means = Matrix(rows: fixture.initial.means ?? [])
+        let covariances = (fixture.initial.covariances ?? []).map { Matrix(rows: $0) }
+        let gaussian = try GaussianHMM(
+            startProbabilities: fixture.initial.startProbabilities, transitionMatrix: Matrix(rows: fixture.initial.transitionMatrix),
+            emission: GaussianEmission(means: means, covariances: covariances, covarianceType: type))
+        let mixtures = try (0..<3).map { s in
+            try GaussianMixture(
+                weights: [1], means: Matrix(rows: [means.row(s)]), covariances: [covariances[s]], covarianceType: type,
+                fitSettings: .init(regularization: 0))
+        }
+        let mixtureHMM = try GaussianMixtureHMM(
+            startProbabilities: fixture.initial.startProbabilities, transitionMatrix: Matrix(rows: fixture.initial.transitionMatrix),
+            emission: GaussianMixtureEmission(mixtures: mixtures))
+        var a = GaussianHMM.FitOptions(stateCount: 3)
+        a.em = EMOptions(tolerance: 0, maxIterations: 10)
+        var b = GaussianMixtureHMM.FitOptions(stateCount: 3)
+        b.em = a.em
+        let plain = try GaussianHMM.fit(try Self.data(), options: a, from: gaussian)
+        let mixed = try GaussianMixtureHMM.fit(try Self.data(), options: b, from: mixtureHMM)
+        for (x, y) in zip(plain.history, mixed.history) { expectClose(x, y, relative: 1e-12, "history") }
+        for s in 0..<3 {
+            for j in 0..<2 { expectClose(mixed.model.emission.mixtures[s].means[0, j], plain.model.emission.means[s, j], relative: 1e-10, "mean") }
+        }
+    }
+
+    @Test("Baum–Welch with mixtures never lowers the likelihood; the model file round-trips")
+    func monotoneAndFile() throws {
+        var options = GaussianMixtureHMM.FitOptions(stateCount: 2)
+        options.em = EMOptions(tolerance: 0, maxIterations: 25, seed: 3)
+        let fit = try GaussianMixtureHMM.fit(try Self.data(), options: options, mixtureComponents: 2, covarianceType: .full)
+        for t in 1..<fit.history.count { #expect(fit.history[t] >= fit.history[t - 1] - 1e-12) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-gmmhmm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("m.json").path
+        try FileAccess.writeAtomically(try HMMFile(fit.model).encoded(), to: path)
+        let loaded = try HMMFile.read(path: path).gaussianMixtureHMM(path: path)
+        expectClose(try loaded.logLikelihood(try Self.data()), try fit.model.logLikelihood(try Self.data()), relative: 1e-12, "score")
+    }
+}

@@ -34,6 +34,12 @@ public struct HMMFile: Codable, Sendable, Equatable {
     public var emissionProbabilities: [[Double]]?
     /// Poisson rates, `[S][d]`.
     public var rates: [[Double]]?
+    /// Gaussian-mixture emissions: each state's mixing weights, `[S][M]`.
+    public var mixtureWeights: [[Double]]?
+    /// Gaussian-mixture emissions: each state's component means, `[S][M][d]`.
+    public var mixtureMeans: [[[Double]]]?
+    /// Gaussian-mixture emissions: each state's component covariances, always full, `[S][M][d][d]`.
+    public var mixtureCovariances: [[[[Double]]]]?
     /// How the model was fitted; `logLikelihood` is per observation.
     public var fit: GaussianMixtureFile.FitRecord?
 
@@ -54,6 +60,16 @@ public struct HMMFile: Codable, Sendable, Equatable {
         means = model.emission.means.rows
         covariances = model.emission.covariances.map(\.rows)
         regularization = model.emission.gaussians.fitSettings.regularization
+    }
+
+    /// The file form of a Gaussian-mixture HMM.
+    public init(_ model: GaussianMixtureHMM, columns: [String]? = nil, fit: GaussianMixtureFile.FitRecord? = nil) {
+        self.init(common: model, columns: columns, fit: fit)
+        covarianceType = model.emission.mixtures[0].covarianceType
+        regularization = model.emission.mixtures[0].fitSettings.regularization
+        mixtureWeights = model.emission.mixtures.map(\.weights)
+        mixtureMeans = model.emission.mixtures.map(\.means.rows)
+        mixtureCovariances = model.emission.mixtures.map { $0.covariances.map(\.rows) }
     }
 
     /// The file form of a categorical HMM.
@@ -101,6 +117,27 @@ public struct HMMFile: Codable, Sendable, Equatable {
             return try GaussianEmission(
                 means: Matrix(rows: means), covariances: covariances.map { Matrix(rows: $0) }, covarianceType: covarianceType,
                 regularization: regularization ?? 0)
+        }, path: path)
+    }
+
+    /// The Gaussian-mixture HMM this file describes.
+    ///
+    /// - Throws: `DataError.invalidModelFile` naming the problem.
+    public func gaussianMixtureHMM(path: String) throws -> GaussianMixtureHMM {
+        try model({
+            guard let covarianceType, let mixtureWeights, let mixtureMeans, let mixtureCovariances,
+                mixtureWeights.count == stateCount, mixtureMeans.count == stateCount, mixtureCovariances.count == stateCount
+            else {
+                throw EMError.invalidModel(
+                    reason: "a Gaussian-mixture HMM needs 'covarianceType', and 'mixtureWeights', 'mixtureMeans' and 'mixtureCovariances' for \(stateCount) states")
+            }
+            let mixtures = try (0..<stateCount).map { s in
+                try GaussianMixture(
+                    weights: mixtureWeights[s], means: Matrix(rows: mixtureMeans[s]),
+                    covariances: covarianceType == .tied ? [Matrix(rows: mixtureCovariances[s][0])] : mixtureCovariances[s].map { Matrix(rows: $0) },
+                    covarianceType: covarianceType, fitSettings: .init(regularization: regularization ?? 0))
+            }
+            return try GaussianMixtureEmission(mixtures: mixtures)
         }, path: path)
     }
 
