@@ -47,10 +47,7 @@ public struct GaussianMixtureEmission: HMMEmission {
         for (s, mixture) in mixtures.enumerated() {
             mixture.forEachBlockLogDensities(rows, count: count) { start, n, block in
                 for b in 0..<n {
-                    var best = -Double.infinity
-                    for c in 0..<m { best = max(best, block[c * n + b]) }
-                    var sum = 0.0
-                    for c in 0..<m { sum += _exp(block[c * n + b] - best) }
+                    let (best, sum) = Self.shiftedSum(block, count: n, components: m, row: b)
                     logDensities[(start + b) * states + s] = best + _log(sum)
                 }
             }
@@ -77,10 +74,7 @@ public struct GaussianMixtureEmission: HMMEmission {
             mixture.forEachBlockLogDensities(rows, count: count) { start, n, block in
                 // γₜ(s) times the within-state responsibilities, component-major.
                 for b in 0..<n {
-                    var best = -Double.infinity
-                    for c in 0..<m { best = max(best, block[c * n + b]) }
-                    var sum = 0.0
-                    for c in 0..<m { sum += _exp(block[c * n + b] - best) }
+                    let (best, sum) = Self.shiftedSum(block, count: n, components: m, row: b)
                     let gamma = posteriors[(start + b) * states + s]
                     for c in 0..<m { weights[c * n + b] = gamma * _exp(block[c * n + b] - best) / sum }
                 }
@@ -109,6 +103,20 @@ public struct GaussianMixtureEmission: HMMEmission {
             }
             accumulator.merge(into: &statistics[s])
         }
+    }
+
+    /// For row `row` of a component-major block (`components × count` log-densities): the largest
+    /// log-density and Σ exp(log-density − largest), from which both log Σ and the within-state
+    /// responsibilities follow without overflow.
+    @inline(__always)
+    static func shiftedSum(
+        _ block: UnsafeMutablePointer<Double>, count n: Int, components m: Int, row b: Int
+    ) -> (best: Double, sum: Double) {
+        var best = -Double.infinity
+        for c in 0..<m { best = max(best, block[c * n + b]) }
+        var sum = 0.0
+        for c in 0..<m { sum += _exp(block[c * n + b] - best) }
+        return (best, sum)
     }
 
     public func maximized(from statistics: [GaussianMoments]) throws -> GaussianMixtureEmission {
