@@ -65,6 +65,13 @@ extension EMKitCommand {
 
         @OptionGroup var em: EMOptionGroup
 
+        @Option(name: .long, help: "Accelerate EM: none, or squarem (Varadhan & Roland 2008, with the monotonicity safeguard).")
+        var accelerate: Acceleration = .none
+
+        enum Acceleration: String, ExpressibleByArgument, CaseIterable {
+            case none, squarem
+        }
+
         @Flag(name: .long, help: "Stepwise (mini-batch) EM: an M-step after every batch; --max-iterations counts passes over the data.")
         var stepwise = false
 
@@ -135,6 +142,8 @@ extension EMKitCommand {
             var dataset = opened.dataset
             var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
             (dataset, options.stepwise) = try stepwiseSetting(dataset)
+            options.squarem = accelerate == .squarem
+            if options.squarem && options.stepwise != nil { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
             options.settings = .init(
                 regularization: regularization, assignment: hard ? .hard : .soft, degeneracyPolicy: onDegenerate)
             options.em = em.emOptions

@@ -74,6 +74,9 @@ public struct EMResult<Model: EMModel>: Sendable {
     public var restarts: [RestartSummary]
     /// Problems noticed along the way.
     public var warnings: [EMWarning]
+    /// The E-steps run over all restarts, when the scheme counts them apart from the iterations
+    /// (SQUAREM: up to four per cycle); `nil` for plain EM, where each iteration is one E-step.
+    public var expectationSteps: Int? = nil
 
     /// Whether the best restart met its tolerance.
     public var converged: Bool { stopReason.isConverged }

@@ -71,7 +71,7 @@ public enum ExpectationMaximization {
     }
 
     /// Runs every restart and keeps the best.
-    private static func bestOfRestarts<Model: EMModel>(
+    static func bestOfRestarts<Model: EMModel>(
         options: EMOptions,
         initialModel: (_ restart: Int, _ generator: inout SeededGenerator) throws -> Model,
         run: (Model, Int, inout SeededGenerator) throws -> Run<Model>
@@ -150,7 +150,7 @@ public enum ExpectationMaximization {
         return true
     }
 
-    private struct Run<Model> {
+    struct Run<Model> {
         var model: Model
         var history: [Double]
         var sampleWeight: Double

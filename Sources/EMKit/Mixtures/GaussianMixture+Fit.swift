@@ -28,6 +28,9 @@ extension GaussianMixture {
         /// When set, fit by stepwise (mini-batch) EM with this schedule; `em.maxIterations` then
         /// counts epochs. Default `nil`: batch EM.
         public var stepwise: StepwiseSchedule? = nil
+        /// Accelerate EM with SQUAREM (`ExpectationMaximization.fitSQUAREM`); `em.maxIterations`
+        /// then counts SQUAREM cycles. Default `false`: plain EM.
+        public var squarem: Bool = false
 
         /// Options for a K-component fit; the rest keep their defaults.
         public init(componentCount: Int, covarianceType: CovarianceType = .full) {
@@ -76,6 +79,11 @@ extension GaussianMixture {
         let initialData = data.hasMissingValues ? try data.meanImputed() : data
         if let schedule = options.stepwise {
             return try ExpectationMaximization.fitStepwise(data, options: options.em, schedule: schedule) { _, generator in
+                try initialMixture(for: initialData, options: options, using: &generator)
+            }
+        }
+        if options.squarem {
+            return try ExpectationMaximization.fitSQUAREM(data, options: options.em) { _, generator in
                 try initialMixture(for: initialData, options: options, using: &generator)
             }
         }

@@ -280,3 +280,21 @@ extension GaussianMixture {
         return result
     }
 }
+
+extension GaussianMixture: ParameterVectorConvertible {
+    /// The weights, the means (row after row) and the compact covariance parameters.
+    public var parameterVector: [Double] { weights + means.elements + covarianceParameters }
+
+    public func replacingParameters(with vector: [Double]) -> GaussianMixture? {
+        let k = componentCount
+        let d = dimension
+        guard vector.count == k + k * d + covarianceParameters.count, vector.allSatisfy({ $0.isFinite }) else { return nil }
+        let newWeights = Array(vector[0..<k])
+        guard newWeights.allSatisfy({ $0 > 0 }) else { return nil }
+        let total = newWeights.reduce(0, +)
+        return try? GaussianMixture(
+            covarianceType: covarianceType, weights: newWeights.map { $0 / total },
+            means: Matrix(rowCount: k, columnCount: d, elements: Array(vector[k..<(k + k * d)])),
+            covarianceParameters: Array(vector[(k + k * d)...]), fitSettings: fitSettings)
+    }
+}

@@ -23,7 +23,13 @@ struct ParsedSVG {
     let elements: [Element]
 
     /// Parses `markup`; `nil` (with the parser's error) when it is not well-formed XML.
+    /// FoundationXML's parser (libxml2 underneath) is not safe to use from several threads at
+    /// once on Linux, and Swift Testing runs suites in parallel: parses take turns.
+    private static let parserLock = NSLock()
+
     static func parse(_ markup: String) -> Result<ParsedSVG, ParseFailure> {
+        parserLock.lock()
+        defer { parserLock.unlock() }
         let collector = ElementCollector()
         let parser = XMLParser(data: Data(markup.utf8))
         parser.delegate = collector
