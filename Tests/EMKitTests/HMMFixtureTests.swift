@@ -293,3 +293,24 @@ struct GaussianMixtureHMMTests {
         expectClose(try loaded.logLikelihood(try Self.data()), try fit.model.logLikelihood(try Self.data()), relative: 1e-12, "score")
     }
 }
+
+@Suite("HMM model files")
+struct HMMFileTests {
+    @Test("ragged or inconsistent HMM files are refused with the field named", arguments: [
+        (#"{"format":"emkit-model","formatVersion":1,"kind":"hmm","emission":"gaussian","covarianceType":"full","stateCount":2,"dimension":2,"startProbabilities":[0.5,0.5],"transitionMatrix":[[0.9,0.1],[0.2]],"means":[[0,0],[1,1]],"covariances":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#,
+         "'startProbabilities' and 'transitionMatrix' must have 2 states"),
+        (#"{"format":"emkit-model","formatVersion":1,"kind":"hmm","emission":"gaussian","covarianceType":"full","stateCount":2,"dimension":2,"startProbabilities":[0.5,0.5],"transitionMatrix":[[0.9,0.1],[0.2,0.8]],"means":[[0,0],[1]],"covariances":[[[1,0],[0,1]],[[1,0],[0,1]]]}"#,
+         "means: row 2 has 1 values, expected 2"),
+        (#"{"format":"emkit-model","formatVersion":1,"kind":"hmm","emission":"categorical","stateCount":2,"dimension":1,"startProbabilities":[0.5,0.5],"transitionMatrix":[[0.9,0.1],[0.2,0.8]],"emissionProbabilities":[[0.5,0.5],[1]]}"#,
+         "emissionProbabilities: row 2 has 1 values, expected 2"),
+    ] as [(String, String)])
+    func ragged(_ json: String, _ reason: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-hmm-\(UUID().uuidString).json").path
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try HMMFile.read(path: path)
+        #expect(throws: DataError.invalidModelFile(path: path, reason: reason)) {
+            if file.emission == "gaussian" { _ = try file.gaussianHMM(path: path) } else { _ = try file.categoricalHMM(path: path) }
+        }
+    }
+}

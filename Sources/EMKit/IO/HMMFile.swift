@@ -99,7 +99,9 @@ public struct HMMFile: Codable, Sendable, Equatable {
         do {
             try check(path, family: E.familyName)
             return try HiddenMarkovModel(
-                startProbabilities: startProbabilities, transitionMatrix: Matrix(rows: transitionMatrix), emission: emission())
+                startProbabilities: startProbabilities,
+                transitionMatrix: Matrix(checkedRows: transitionMatrix, columns: stateCount, what: "transitionMatrix"),
+                emission: emission())
         } catch let error as EMError {
             if case .invalidModel(let reason) = error { throw DataError.invalidModelFile(path: path, reason: reason) }
             throw DataError.invalidModelFile(path: path, reason: error.description)
@@ -115,8 +117,9 @@ public struct HMMFile: Codable, Sendable, Equatable {
                 throw EMError.invalidModel(reason: "a Gaussian HMM needs 'covarianceType', and 'means' and 'covariances' for \(stateCount) states")
             }
             return try GaussianEmission(
-                means: Matrix(rows: means), covariances: covariances.map { Matrix(rows: $0) }, covarianceType: covarianceType,
-                regularization: regularization ?? 0)
+                means: Matrix(checkedRows: means, columns: dimension, what: "means"),
+                covariances: covariances.map { try Matrix(checkedRows: $0, columns: dimension, what: "covariances") },
+                covarianceType: covarianceType, regularization: regularization ?? 0)
         }, path: path)
     }
 
@@ -133,8 +136,10 @@ public struct HMMFile: Codable, Sendable, Equatable {
             }
             let mixtures = try (0..<stateCount).map { s in
                 try GaussianMixture(
-                    weights: mixtureWeights[s], means: Matrix(rows: mixtureMeans[s]),
-                    covariances: covarianceType == .tied ? [Matrix(rows: mixtureCovariances[s][0])] : mixtureCovariances[s].map { Matrix(rows: $0) },
+                    weights: mixtureWeights[s], means: Matrix(checkedRows: mixtureMeans[s], columns: dimension, what: "mixtureMeans"),
+                    covariances: try mixtureCovariances[s].prefix(covarianceType == .tied ? 1 : mixtureCovariances[s].count).map {
+                        try Matrix(checkedRows: $0, columns: dimension, what: "mixtureCovariances")
+                    },
                     covarianceType: covarianceType, fitSettings: .init(regularization: regularization ?? 0))
             }
             return try GaussianMixtureEmission(mixtures: mixtures)
@@ -149,7 +154,7 @@ public struct HMMFile: Codable, Sendable, Equatable {
             guard let emissionProbabilities, emissionProbabilities.count == stateCount else {
                 throw EMError.invalidModel(reason: "a categorical HMM needs 'emissionProbabilities' for \(stateCount) states")
             }
-            return try CategoricalEmission(probabilities: Matrix(rows: emissionProbabilities))
+            return try CategoricalEmission(probabilities: Matrix(checkedRows: emissionProbabilities, what: "emissionProbabilities"))
         }, path: path)
     }
 
@@ -161,7 +166,7 @@ public struct HMMFile: Codable, Sendable, Equatable {
             guard let rates, rates.count == stateCount else {
                 throw EMError.invalidModel(reason: "a Poisson HMM needs 'rates' for \(stateCount) states")
             }
-            return try PoissonEmission(rates: Matrix(rows: rates))
+            return try PoissonEmission(rates: Matrix(checkedRows: rates, columns: dimension, what: "rates"))
         }, path: path)
     }
 

@@ -42,6 +42,18 @@ public struct Matrix: Sendable, Equatable {
         self.init(rowCount: rows.count, columnCount: columns, elements: rows.flatMap { $0 })
     }
 
+    /// Creates a matrix from rows given by a user (a model file, say), checking that they are
+    /// equally long and, when `columns` is given, that long.
+    ///
+    /// - Throws: `EMError.invalidModel` naming `what` when the rows are ragged.
+    public init(checkedRows rows: [[Double]], columns: Int? = nil, what: String) throws {
+        let width = columns ?? rows.first?.count ?? 0
+        if let index = rows.firstIndex(where: { $0.count != width }) {
+            throw EMError.invalidModel(reason: "\(what): row \(index + 1) has \(rows[index].count) values, expected \(width)")
+        }
+        self.init(rowCount: rows.count, columnCount: width, elements: rows.flatMap { $0 })
+    }
+
     /// The element in row `row` and column `column`.
     public subscript(row: Int, column: Int) -> Double {
         get { elements[row * columnCount + column] }
