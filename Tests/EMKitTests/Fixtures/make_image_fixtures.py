@@ -13,15 +13,10 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-VENV = os.path.join(ROOT, ".venv-fixtures")
-PYTHON = os.path.join(VENV, "bin", "python")
 
-if os.path.abspath(sys.prefix) != os.path.abspath(VENV):
-    if not os.path.exists(PYTHON):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([PYTHON, "-m", "pip", "install", "-q", "pillow==11.3.0"])
-    os.execv(PYTHON, [PYTHON] + sys.argv)
+import fixture_venv  # noqa: E402
+
+fixture_venv.ensure(["pillow==11.3.0"], __file__)
 
 from PIL import Image  # noqa: E402
 
