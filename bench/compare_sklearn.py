@@ -31,6 +31,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_common import (
+    inside_venv, last_json_line, mib, note, numpy_environment, per_iteration, self_peak_bytes, tail,
+    write_atomically,
+)
+
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
 VENV = BENCH / ".venv"
@@ -65,10 +70,6 @@ CSV_LIMIT = 200_000
 SKLEARN_TYPES = {"full": "full", "diagonal": "diag", "spherical": "spherical", "tied": "tied"}
 
 
-def note(message):
-    print(message, file=sys.stderr, flush=True)
-
-
 def fail_setup(message):
     print(f"compare_sklearn.py: {message}", file=sys.stderr)
     sys.exit(2)
@@ -76,10 +77,6 @@ def fail_setup(message):
 
 # ----------------------------------------------------------------------------------------------
 # The virtual environment
-
-
-def inside_venv():
-    return Path(sys.prefix).resolve() == VENV.resolve()
 
 
 def ensure_venv():
@@ -102,14 +99,6 @@ def ensure_venv():
         fail_setup(f"re-executed with {VENV_PYTHON} but sys.prefix is {sys.prefix}")
     env = dict(os.environ, COMPARE_SKLEARN_REEXEC="1", COMPARE_SKLEARN_ARGV0=sys.argv[0])
     os.execve(str(VENV_PYTHON), [str(VENV_PYTHON), str(SCRIPT), *sys.argv[1:]], env)
-
-
-def numpy_environment():
-    """The environment of a child that runs numpy: without the OpenBLAS overrides."""
-    env = dict(os.environ)
-    for name in BLAS_VARIABLES:
-        env.pop(name, None)
-    return env
 
 
 # ----------------------------------------------------------------------------------------------
@@ -223,19 +212,6 @@ def initial_model(x, k, covariance_type):
     }
 
 
-def write_atomically(path, write):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def prepare(name, quick):
     """Writes (or reuses) the case's .npy, .csv, init files and metadata; prints a JSON summary."""
     import numpy as np
@@ -294,16 +270,6 @@ def prepare(name, quick):
 
 # ----------------------------------------------------------------------------------------------
 # The scikit-learn worker (the --worker child)
-
-
-def self_peak_bytes():
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def sklearn_worker(data_path, init_path, iterations, threads=None):
@@ -388,23 +354,6 @@ def run_child(argv, env, timeout_note=""):
         with open(err_path, encoding="utf-8", errors="replace") as stream:
             stderr = stream.read()
     return code, stdout, stderr, usage.ru_maxrss * 1024, wall
-
-
-def last_json_line(text, key):
-    for line in reversed(text.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{") and line.endswith("}"):
-            try:
-                value = json.loads(line)
-            except ValueError:
-                continue
-            if key in value:
-                return value
-    return None
-
-
-def tail(text, lines=3):
-    return " / ".join(text.strip().splitlines()[-lines:])
 
 
 class RunError(Exception):
@@ -511,18 +460,10 @@ def blas_description(pools):
         f"{p.get('num_threads')} threads" for p in blas)
 
 
-def mib(value):
-    return f"{value / 1048576:.1f}"
-
-
 def seconds_text(value):
     if value is None:
         return "n/a"
     return f"{value:.4g}"
-
-
-def per_iteration(times_n, times_1, n):
-    return (statistics.median(times_n) - statistics.median(times_1)) / (n - 1)
 
 
 def benchmark_case(case, covariance_type, info, repeats, sklearn_threads):
