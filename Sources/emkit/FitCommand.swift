@@ -95,6 +95,7 @@ extension EMKitCommand {
 
         enum ModelFamily: String, ExpressibleByArgument, CaseIterable {
             case gaussian, binomial, bernoulli, categorical, poisson
+            case studentT = "student-t"
         }
 
         enum InitializationChoice: String, ExpressibleByArgument, CaseIterable {
@@ -135,6 +136,7 @@ extension EMKitCommand {
             case .bernoulli: try fitFinite(Bernoulli.self, opened)
             case .categorical: try fitFinite(Categorical.self, opened)
             case .poisson: try fitFinite(Poisson.self, opened)
+            case .studentT: try fitStudentT(opened)
             }
         }
 
@@ -208,6 +210,38 @@ extension EMKitCommand.Fit {
         let rowsPerChunk = min(batchSize, dataset.rowsPerChunk)
         let rechunked = try RowDataset(source: dataset.source, sampleWeights: dataset.sampleWeights, rowsPerChunk: rowsPerChunk)
         return (rechunked, StepwiseSchedule(chunksPerBatch: (batchSize + rowsPerChunk - 1) / rowsPerChunk, decay: stepDecay, offset: stepOffset))
+    }
+
+    /// Fits a Student-t mixture by ECM (robust to outliers).
+    func fitStudentT(_ opened: OpenedData) throws {
+        var start: StudentTMixture? = nil
+        if let initFrom { start = try StudentTMixtureFile.read(path: initFrom).mixture(path: initFrom) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let fit = try StudentTMixture.fit(
+            opened.dataset, componentCount: components, start: start, regularization: regularization, options: em.emOptions)
+        report(fit, started: started, clock: clock)
+        let record = ModelRecord.fitRecord(
+            for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+        let file = StudentTMixtureFile(fit.model, columns: opened.columnNames, fit: record)
+        if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
+        switch format {
+        case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
+        case .text:
+            var lines = [
+                "Student-t mixture: \(components) components, \(fit.model.dimension) dimensions, fitted by ECM to "
+                    + "\(opened.dataset.sampleCount) samples of \(opened.description)",
+                fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst(),
+                "Mean log-likelihood per sample: \(Format.number(fit.logLikelihood, digits: 10))",
+            ]
+            for c in 0..<fit.model.componentCount {
+                lines.append("")
+                lines.append("Component \(c + 1): weight \(Format.number(fit.model.weights[c], digits: 6)), "
+                    + "degrees of freedom \(Format.number(fit.model.degreesOfFreedom[c], digits: 5))")
+                lines.append("  mean        " + Format.vector(fit.model.means.row(c), digits: 6))
+            }
+            print(lines.joined(separator: "\n"))
+        }
     }
 
     /// Fits a binomial, Bernoulli, categorical or Poisson mixture.
