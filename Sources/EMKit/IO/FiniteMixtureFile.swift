@@ -95,7 +95,7 @@ public struct FiniteMixtureFile<Component: MixtureComponent>: Codable, Sendable,
         guard weights.count == componentCount, parameters.count == componentCount else {
             throw fail("'weights' and '\(Component.parameterName)' must have \(componentCount) entries")
         }
-        do {
+        return try ModelFileDecoding.validating(path: path) {
             let components = try parameters.map { try Component(parameterVector: $0) }
             guard components.allSatisfy({ $0.dimension == dimension }) else {
                 throw fail("the components do not have dimension \(dimension)")
@@ -103,9 +103,6 @@ public struct FiniteMixtureFile<Component: MixtureComponent>: Codable, Sendable,
             var settings = FiniteMixture<Component>.FitSettings()
             settings.fixWeights = fixedWeights
             return try FiniteMixture(weights: weights, components: components, fitSettings: settings)
-        } catch let error as EMError {
-            if case .invalidModel(let reason) = error { throw fail(reason) }
-            throw fail(error.description)
         }
     }
 
@@ -145,6 +142,17 @@ public enum ModelFileDecoding {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .throw
         return Array(try encoder.encode(value)) + [0x0A]
+    }
+
+    /// Runs `body`, turning an `EMError` (a model the file describes that is not valid) into
+    /// `DataError.invalidModelFile` naming `path`.
+    static func validating<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as EMError {
+            if case .invalidModel(let reason) = error { throw DataError.invalidModelFile(path: path, reason: reason) }
+            throw DataError.invalidModelFile(path: path, reason: error.description)
+        }
     }
 
     /// The kind named in a model file, without decoding the rest.

@@ -96,15 +96,12 @@ public struct HMMFile: Codable, Sendable, Equatable {
     }
 
     private func model<E: HMMEmission>(_ emission: () throws -> E, path: String) throws -> HiddenMarkovModel<E> {
-        do {
+        try ModelFileDecoding.validating(path: path) {
             try check(path, family: E.familyName)
             return try HiddenMarkovModel(
                 startProbabilities: startProbabilities,
                 transitionMatrix: Matrix(checkedRows: transitionMatrix, columns: stateCount, what: "transitionMatrix"),
                 emission: emission())
-        } catch let error as EMError {
-            if case .invalidModel(let reason) = error { throw DataError.invalidModelFile(path: path, reason: reason) }
-            throw DataError.invalidModelFile(path: path, reason: error.description)
         }
     }
 

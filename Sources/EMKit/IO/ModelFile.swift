@@ -120,13 +120,10 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
         guard regularization >= 0, regularization.isFinite else {
             throw fail("'regularization' must be a finite number ≥ 0")
         }
-        do {
-            return try GaussianMixture(
+        return try ModelFileDecoding.validating(path: path) {
+            try GaussianMixture(
                 weights: weights, means: Matrix(rows: means), covariances: covariances.map { Matrix(rows: $0) },
                 covarianceType: covarianceType, fitSettings: .init(regularization: regularization))
-        } catch let error as EMError {
-            if case .invalidModel(let reason) = error { throw fail(reason) }
-            throw fail(error.description)
         }
     }
 

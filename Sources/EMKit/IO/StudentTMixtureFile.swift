@@ -50,14 +50,11 @@ public struct StudentTMixtureFile: Codable, Sendable, Equatable {
         guard weights.count == componentCount, means.count == componentCount, covariances.count == componentCount,
             degreesOfFreedom.count == componentCount
         else { throw fail("'weights', 'means', 'covariances' and 'degreesOfFreedom' must have \(componentCount) entries") }
-        do {
-            return try StudentTMixture(
+        return try ModelFileDecoding.validating(path: path) {
+            try StudentTMixture(
                 weights: weights, means: Matrix(checkedRows: means, columns: dimension, what: "means"),
                 covariances: covariances.map { try Matrix(checkedRows: $0, columns: dimension, what: "covariances") },
                 degreesOfFreedom: degreesOfFreedom, regularization: regularization)
-        } catch let error as EMError {
-            if case .invalidModel(let reason) = error { throw fail(reason) }
-            throw fail(error.description)
         }
     }
 
