@@ -47,21 +47,6 @@ triangular_distances_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
     }
 }
 
-static inline __attribute__((always_inline)) void
-diagonal_distances_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
-                        const double *restrict mu, const double *restrict f,
-                        double *restrict dist) {
-    for (ptrdiff_t b = 0; b < n; b++) {
-        const double *x = rows + b * d;
-        double s = 0;
-        for (ptrdiff_t j = 0; j < d; j++) {
-            const double t = (x[j] - mu[j]) * f[j];
-            s += t * t;
-        }
-        dist[b] = s;
-    }
-}
-
 // The scatter update is a small matrix product, S += (r ⊙ Z)ᵀ Z over a block of rows. It is
 // computed by a register-tiled micro-kernel: a TILE_I × TILE_J tile of S stays in registers
 // while the rows stream past, each row contributing TILE_I broadcasts, TILE_J/4 vector loads
@@ -149,23 +134,6 @@ accumulate_full_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
     }
     for (ptrdiff_t i = 0; i < d; i++)
         for (ptrdiff_t j = i; j < d; j++) second[i * d + j] += sums[i * dp + j];
-}
-
-static inline __attribute__((always_inline)) void
-accumulate_diagonal_body(ptrdiff_t n, ptrdiff_t d, const double *restrict rows,
-                         const double *restrict shift, const double *restrict r,
-                         double *restrict first, double *restrict second) {
-    for (ptrdiff_t b = 0; b < n; b++) {
-        const double rb = r[b];
-        if (rb == 0) continue;
-        const double *x = rows + b * d;
-        for (ptrdiff_t j = 0; j < d; j++) {
-            const double z = x[j] - shift[j];
-            const double rz = rb * z;
-            first[j] += rz;
-            second[j] += rz * z;
-        }
-    }
 }
 
 // ---- Diagonal and spherical covariances, on a transposed block (xt[j*n + b] = x_bj) ----
@@ -420,20 +388,10 @@ forward_backward_specialised(ptrdiff_t t_len, ptrdiff_t s, const double *restric
         double *dist, double *zt) {                                                              \
         triangular_distances_body(n, d, rows, mu, u, dist, zt);                                  \
     }                                                                                            \
-    static ATTRIBUTES void diagonal_distances_##SUFFIX(                                          \
-        ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu, const double *f,         \
-        double *dist) {                                                                          \
-        diagonal_distances_body(n, d, rows, mu, f, dist);                                        \
-    }                                                                                            \
     static ATTRIBUTES void accumulate_full_##SUFFIX(ptrdiff_t n, ptrdiff_t d, const double *rows, \
                                                     const double *shift, const double *r,        \
                                                     double *first, double *second, double *z) {  \
         accumulate_full_body(n, d, rows, shift, r, first, second, z);                            \
-    }                                                                                            \
-    static ATTRIBUTES void accumulate_diagonal_##SUFFIX(                                         \
-        ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift, const double *r,      \
-        double *first, double *second) {                                                         \
-        accumulate_diagonal_body(n, d, rows, shift, r, first, second);                           \
     }                                                                                            \
     static ATTRIBUTES void diagonal_distances_t_##SUFFIX(                                        \
         ptrdiff_t n, ptrdiff_t d, const double *xt, const double *mu, const double *f,           \
@@ -499,19 +457,9 @@ void emk_triangular_distances(ptrdiff_t n, ptrdiff_t d, const double *rows, cons
     EMK_DISPATCH(triangular_distances, n, d, rows, mu, u, dist, scratch);
 }
 
-void emk_diagonal_distances(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu,
-                            const double *f, double *dist) {
-    EMK_DISPATCH(diagonal_distances, n, d, rows, mu, f, dist);
-}
-
 void emk_accumulate_full(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift,
                          const double *r, double *first, double *second, double *scratch) {
     EMK_DISPATCH(accumulate_full, n, d, rows, shift, r, first, second, scratch);
-}
-
-void emk_accumulate_diagonal(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift,
-                             const double *r, double *first, double *second) {
-    EMK_DISPATCH(accumulate_diagonal, n, d, rows, shift, r, first, second);
 }
 
 void emk_transpose(ptrdiff_t n, ptrdiff_t d, const double *rows, double *xt) {

@@ -57,7 +57,8 @@ extension EMKitCommand {
         func run() throws {
             let picture = try RGBImage.read(path: image)
             guard picture.pixelCount > 0 else { throw ValidationError("\(image) has no pixels") }
-            let data = try RowDataset(ImageSegmentation.features(of: picture, features))
+            let samples = ImageSegmentation.features(of: picture, features)
+            let data = try RowDataset(samples)
             var options = GaussianMixture.FitOptions(componentCount: 1, covarianceType: covariance)
             options.em = em.emOptions
             let fit: EMResult<GaussianMixture>
@@ -82,7 +83,6 @@ extension EMKitCommand {
                 Terminal.clearProgress()
             }
             for warning in fit.warnings { Terminal.warning(warning.description) }
-            let samples = ImageSegmentation.features(of: picture, features)
             let labels = try fit.model.predict(samples)
             let segmented = ImageSegmentation.colouredSegments(
                 of: picture, labels: labels, componentCount: fit.model.componentCount, palette: palette)

@@ -1,3 +1,5 @@
+import EMKitKernels
+
 /// Weighted first and second moments of several groups of vectors, stored as
 /// (total weight, mean, centred scatter) per group, so that merging does not cancel.
 ///
@@ -188,5 +190,38 @@ struct ShiftedMomentAccumulator {
             }
         }
         moments.merge(chunk)
+    }
+}
+
+extension ShiftedMomentAccumulator {
+    /// Adds a block of `n` rows (row-major) to group `c`, each with weight `r[b]`, through the C
+    /// kernels: Σ r (x − shift) and Σ r (x − shift)(x − shift)ᵀ (or its diagonal). The weights
+    /// themselves are not added to `weights`: callers sum them where they are computed.
+    ///
+    /// - Parameters:
+    ///   - transposed: the same block transposed (`d × n`); needed for a diagonal scatter, ignored
+    ///     for a full one.
+    ///   - scratch: `emk_accumulate_full_scratch(d)` doubles.
+    mutating func addBlock(
+        _ rows: UnsafePointer<Double>, transposed: UnsafePointer<Double>?, count n: Int, weights r: UnsafePointer<Double>,
+        group c: Int, scratch: UnsafeMutablePointer<Double>
+    ) {
+        let d = dimension
+        let full = scatterShape == .full
+        shifts.withUnsafeBufferPointer { shift in
+            firstMoments.withUnsafeMutableBufferPointer { first in
+                secondMoments.withUnsafeMutableBufferPointer { second in
+                    let mu = shift.baseAddress.unsafelyUnwrapped + c * d
+                    let firstOfGroup = first.baseAddress.unsafelyUnwrapped + c * d
+                    if full {
+                        emk_accumulate_full(n, d, rows, mu, r, firstOfGroup, second.baseAddress.unsafelyUnwrapped + c * d * d, scratch)
+                    } else if let transposed {
+                        emk_accumulate_diagonal_transposed(n, d, transposed, mu, r, firstOfGroup, second.baseAddress.unsafelyUnwrapped + c * d)
+                    } else {
+                        preconditionFailure("a diagonal scatter needs the transposed block")
+                    }
+                }
+            }
+        }
     }
 }

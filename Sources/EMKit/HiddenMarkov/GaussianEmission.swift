@@ -53,37 +53,22 @@ public struct GaussianEmission: HMMEmission {
         var accumulator = ShiftedMomentAccumulator(
             shifts: gaussians.means.elements, groupCount: s, dimension: d, scatterShape: gaussians.covarianceType.scatterShape)
         let column = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_accumulate_full_scratch(d), d * max(count, 1)))
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: emk_accumulate_full_scratch(d))
         defer {
             column.deallocate()
             scratch.deallocate()
         }
-        if !full { emk_transpose(count, d, rows, scratch) }
-        accumulator.weights.withUnsafeMutableBufferPointer { weights in
-            accumulator.firstMoments.withUnsafeMutableBufferPointer { first in
-                accumulator.secondMoments.withUnsafeMutableBufferPointer { second in
-                    accumulator.shifts.withUnsafeBufferPointer { shift in
-                        for c in 0..<s {
-                            var total = 0.0
-                            for t in 0..<count {
-                                column[t] = posteriors[t * s + c]
-                                total += column[t]
-                            }
-                            weights[c] += total
-                            let mu = shift.baseAddress.unsafelyUnwrapped + c * d
-                            if full {
-                                emk_accumulate_full(
-                                    count, d, rows, mu, column, first.baseAddress.unsafelyUnwrapped + c * d,
-                                    second.baseAddress.unsafelyUnwrapped + c * d * d, scratch)
-                            } else {
-                                emk_accumulate_diagonal_transposed(
-                                    count, d, scratch, mu, column, first.baseAddress.unsafelyUnwrapped + c * d,
-                                    second.baseAddress.unsafelyUnwrapped + c * d)
-                            }
-                        }
-                    }
-                }
+        let transposed = UnsafeMutablePointer<Double>.allocate(capacity: full ? 1 : d * max(count, 1))
+        defer { transposed.deallocate() }
+        if !full { emk_transpose(count, d, rows, transposed) }
+        for c in 0..<s {
+            var total = 0.0
+            for t in 0..<count {
+                column[t] = posteriors[t * s + c]
+                total += column[t]
             }
+            accumulator.weights[c] += total
+            accumulator.addBlock(rows, transposed: transposed, count: count, weights: column, group: c, scratch: scratch)
         }
         accumulator.merge(into: &statistics)
     }

@@ -63,10 +63,12 @@ public struct GaussianMixtureEmission: HMMEmission {
         let full = mixtures[0].covarianceType.scatterShape == .full
         let blockRows = GaussianMixture.blockRows
         let weights = UnsafeMutablePointer<Double>.allocate(capacity: m * blockRows)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_accumulate_full_scratch(d), d * blockRows))
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: emk_accumulate_full_scratch(d))
+        let transposed = UnsafeMutablePointer<Double>.allocate(capacity: d * blockRows)
         defer {
             weights.deallocate()
             scratch.deallocate()
+            transposed.deallocate()
         }
         for (s, mixture) in mixtures.enumerated() {
             var accumulator = ShiftedMomentAccumulator(
@@ -79,26 +81,11 @@ public struct GaussianMixtureEmission: HMMEmission {
                     for c in 0..<m { weights[c * n + b] = gamma * _exp(block[c * n + b] - best) / sum }
                 }
                 let rowsOfBlock = rows + start * d
-                if !full { emk_transpose(n, d, rowsOfBlock, scratch) }
+                if !full { emk_transpose(n, d, rowsOfBlock, transposed) }
                 for c in 0..<m {
                     let r = weights + c * n
                     for b in 0..<n { accumulator.weights[c] += r[b] }
-                    accumulator.firstMoments.withUnsafeMutableBufferPointer { first in
-                        accumulator.secondMoments.withUnsafeMutableBufferPointer { second in
-                            accumulator.shifts.withUnsafeBufferPointer { shift in
-                                let mu = shift.baseAddress.unsafelyUnwrapped + c * d
-                                if full {
-                                    emk_accumulate_full(
-                                        n, d, rowsOfBlock, mu, r, first.baseAddress.unsafelyUnwrapped + c * d,
-                                        second.baseAddress.unsafelyUnwrapped + c * d * d, scratch)
-                                } else {
-                                    emk_accumulate_diagonal_transposed(
-                                        n, d, scratch, mu, r, first.baseAddress.unsafelyUnwrapped + c * d,
-                                        second.baseAddress.unsafelyUnwrapped + c * d)
-                                }
-                            }
-                        }
-                    }
+                    accumulator.addBlock(rowsOfBlock, transposed: transposed, count: n, weights: r, group: c, scratch: scratch)
                 }
             }
             accumulator.merge(into: &statistics[s])
@@ -169,9 +156,8 @@ extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
             throw EMError.tooManyComponents(components: options.stateCount * mixtureComponents, samples: distinct)
         }
         return try fit(data, options: options) { generator in
-            let seeds = try KMeansPlusPlus.centreIndices(in: data.rows, count: options.stateCount, using: &generator)
-            let start = try KMeans(centroids: data.rows.rows(at: seeds))
-            let clusters = try ExpectationMaximization.fit(data.rows, options: EMOptions(tolerance: 0, maxIterations: 50)) { _, _ in start }.model
+            let clusters = try KMeans.seededLloyd(
+                data.rows, clusterCount: options.stateCount, threadCount: options.em.threadCount, using: &generator)
             var groups = [[Double]](repeating: [], count: options.stateCount)
             try data.rows.forEachChunk { _, count, rows, _ in
                 let block = Matrix(rowCount: count, columnCount: data.dimension, elements: Array(UnsafeBufferPointer(start: rows, count: count * data.dimension)))

@@ -131,11 +131,10 @@ extension HiddenMarkovModel where Emission == PoissonEmission {
         let distinct = try data.rows.distinctRowCount(upTo: options.stateCount)
         guard distinct >= options.stateCount else { throw EMError.tooManyComponents(components: options.stateCount, samples: distinct) }
         return try fit(data, options: options) { generator in
-            let seeds = try KMeansPlusPlus.centreIndices(in: data.rows, count: options.stateCount, using: &generator)
-            let start = try KMeans(centroids: data.rows.rows(at: seeds))
-            let lloyd = try ExpectationMaximization.fit(data.rows, options: EMOptions(tolerance: 0, maxIterations: 100)) { _, _ in start }
+            let lloyd = try KMeans.seededLloyd(
+                data.rows, clusterCount: options.stateCount, threadCount: options.em.threadCount, using: &generator)
             return try PoissonEmission(rates: Matrix(
-                rowCount: options.stateCount, columnCount: d, elements: lloyd.model.centroids.elements.map { max($0, 1e-3) }))
+                rowCount: options.stateCount, columnCount: d, elements: lloyd.centroids.elements.map { max($0, 1e-3) }))
         }
     }
 }

@@ -72,20 +72,3 @@ func transposed(_ a: [Double], dimension n: Int) -> [Double] {
     for i in 0..<n { for j in 0..<n { result[j * n + i] = a[i * n + j] } }
     return result
 }
-
-/// The covariance `Σ = (U Uᵀ)⁻¹` from the upper-triangular precision Cholesky factor `U`
-/// (row-major `n × n`). Computed as `L Lᵀ` with `L = U⁻ᵀ`, by substitution.
-func covariance(fromPrecisionCholesky u: [Double], dimension n: Int) -> [Double] {
-    // Uᵀ is lower triangular and L = (Uᵀ)⁻¹ is too; Σ = L Lᵀ.
-    let l = lowerTriangularInverse(transposed(u, dimension: n), dimension: n)
-    var sigma = [Double](repeating: 0, count: n * n)
-    for i in 0..<n {
-        for j in 0...i {
-            var s = 0.0
-            for k in 0...j { s += l[i * n + k] * l[j * n + k] }
-            sigma[i * n + j] = s
-            sigma[j * n + i] = s
-        }
-    }
-    return sigma
-}

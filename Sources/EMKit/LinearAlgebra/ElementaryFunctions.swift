@@ -14,22 +14,7 @@ import ucrt
 @inline(__always) @usableFromInline func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) @usableFromInline func _exp(_ x: Double) -> Double { exp(x) }
 @inline(__always) @usableFromInline func _log1p(_ x: Double) -> Double { log1p(x) }
-@inline(__always) @usableFromInline func _cos(_ x: Double) -> Double { cos(x) }
 @inline(__always) @usableFromInline func _lgamma(_ x: Double) -> Double { lgamma(x) }
 
 /// `log(2π)`.
 @usableFromInline let logTwoPi = 1.8378770664093454835606594728112352797227949472755668
-
-/// The logarithm of `Σᵢ exp(values[i])`, computed without overflow or underflow by shifting
-/// by the largest value. Returns `-infinity` for an empty array or when every value is `-infinity`.
-///
-/// ```
-/// log Σ exp(aᵢ) = m + log Σ exp(aᵢ − m),   m = maxᵢ aᵢ
-/// ```
-public func logSumExp<C: Collection>(_ values: C) -> Double where C.Element == Double {
-    guard let m = values.max(), m > -.infinity else { return -.infinity }
-    if m == .infinity { return .infinity }
-    var s = 0.0
-    for v in values { s += _exp(v - m) }
-    return m + _log(s)
-}

@@ -114,11 +114,7 @@ extension FiniteMixture {
             let width = features.count / data.sampleCount
             let featureData = try RowDataset(
                 Matrix(rowCount: data.sampleCount, columnCount: width, elements: features), sampleWeights: data.sampleWeights)
-            let seeds = try KMeansPlusPlus.centreIndices(in: featureData, count: k, using: &generator)
-            let start = try KMeans(centroids: featureData.rows(at: seeds))
-            let lloyd = try ExpectationMaximization.fit(
-                featureData, options: EMOptions(tolerance: 0, maxIterations: 100, threadCount: options.em.threadCount)
-            ) { _, _ in start }.model
+            let lloyd = try KMeans.seededLloyd(featureData, clusterCount: k, threadCount: options.em.threadCount, using: &generator)
             let labels = try lloyd.predict(Matrix(rowCount: data.sampleCount, columnCount: width, elements: features))
             responsibilities = { row, _ in (0..<k).map { $0 == labels[row] ? 1 : 0 } }
         }

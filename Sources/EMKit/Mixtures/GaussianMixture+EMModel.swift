@@ -96,40 +96,27 @@ extension GaussianMixture: EMModel {
             transposed.deallocate()
             scratch.deallocate()
         }
-        let shifts = means.elements
-        accumulator.weights.withUnsafeMutableBufferPointer { weightBuffer in
-            accumulator.firstMoments.withUnsafeMutableBufferPointer { firstBuffer in
-                accumulator.secondMoments.withUnsafeMutableBufferPointer { secondBuffer in
-                    shifts.withUnsafeBufferPointer { shiftBuffer in
-                        let componentWeights = weightBuffer.baseAddress.unsafelyUnwrapped
-                        let first = firstBuffer.baseAddress.unsafelyUnwrapped
-                        let second = secondBuffer.baseAddress.unsafelyUnwrapped
-                        let shift = shiftBuffer.baseAddress.unsafelyUnwrapped
-                        forEachBlockLogDensities(rows, count: count) { start, n, logDensities in
-                            logLikelihood += emk_responsibilities(
-                                n, k, logDensities, weights.map { $0 + start }, hard ? 1 : 0, responsibilities,
-                                rowLogSums, componentWeights, &totalWeight, scratch)
-                            if tracksWorst {
-                                for b in 0..<n where rowLogSums[b] < worst.threshold && (weights?[start + b] ?? 1) > 0 {
-                                    let x = rows + (start + b) * d
-                                    worst.offer(logLikelihood: rowLogSums[b], values: Array(UnsafeBufferPointer(start: x, count: d)))
-                                }
-                            }
-                            let block = rows + start * d
-                            if !full { emk_transpose(n, d, block, transposed) }
-                            for c in 0..<k {
-                                let r = responsibilities + c * n
-                                if full {
-                                    emk_accumulate_full(n, d, block, shift + c * d, r, first + c * d, second + c * d * d, scratch)
-                                } else {
-                                    emk_accumulate_diagonal_transposed(n, d, transposed, shift + c * d, r, first + c * d, second + c * d)
-                                }
-                            }
-                        }
+        var componentWeights = [Double](repeating: 0, count: k)
+        componentWeights.withUnsafeMutableBufferPointer { sums in
+            forEachBlockLogDensities(rows, count: count) { start, n, logDensities in
+                logLikelihood += emk_responsibilities(
+                    n, k, logDensities, weights.map { $0 + start }, hard ? 1 : 0, responsibilities,
+                    rowLogSums, sums.baseAddress.unsafelyUnwrapped, &totalWeight, scratch)
+                if tracksWorst {
+                    for b in 0..<n where rowLogSums[b] < worst.threshold && (weights?[start + b] ?? 1) > 0 {
+                        let x = rows + (start + b) * d
+                        worst.offer(logLikelihood: rowLogSums[b], values: Array(UnsafeBufferPointer(start: x, count: d)))
                     }
+                }
+                let block = rows + start * d
+                if !full { emk_transpose(n, d, block, transposed) }
+                for c in 0..<k {
+                    accumulator.addBlock(
+                        block, transposed: transposed, count: n, weights: responsibilities + c * n, group: c, scratch: scratch)
                 }
             }
         }
+        for c in 0..<k { accumulator.weights[c] += componentWeights[c] }
         return ChunkLikelihood(logLikelihood: logLikelihood, sampleWeight: totalWeight)
     }
 

@@ -120,14 +120,7 @@ extension GaussianMixture {
             start.fitSettings = options.settings
             return start
         case .kMeans:
-            let seeds = try KMeansPlusPlus.centreIndices(in: data, count: k, using: &generator)
-            let start = try KMeans(centroids: data.rows(at: seeds))
-            // Refine the seeds by Lloyd's iterations (one start, as scikit-learn's initialisation).
-            let lloyd = try ExpectationMaximization.fit(
-                data,
-                options: EMOptions(
-                    tolerance: 1e-4 * (try meanVariance(of: data)), maxIterations: 300, threadCount: options.em.threadCount)
-            ) { _, _ in start }.model
+            let lloyd = try KMeans.seededLloyd(data, clusterCount: k, threadCount: options.em.threadCount, using: &generator)
             return try lloyd.centroids.elements.withUnsafeBufferPointer { centroids in
                 try fromResponsibilities(data, options: options) { _, x, responsibilities in
                     let nearest = lloyd.nearest(x, centroids: centroids.baseAddress.unsafelyUnwrapped).cluster
@@ -229,16 +222,5 @@ extension GaussianMixture {
                 }
             }
         }
-    }
-
-    /// The mean per-coordinate variance of the data (weighted).
-    static func meanVariance(of data: RowDataset) throws -> Double {
-        var accumulator = ShiftedMomentAccumulator(
-            shifts: try data.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .diagonal)
-        try accumulate(data, into: &accumulator) { _, _, r in r[0] = 1 }
-        var moments = GaussianMoments(groupCount: 1, dimension: data.dimension, scatterShape: .diagonal)
-        accumulator.merge(into: &moments)
-        let variance = moments.scatter.reduce(0, +) / (moments.weights[0] * Double(data.dimension))
-        return max(variance, .leastNormalMagnitude)
     }
 }

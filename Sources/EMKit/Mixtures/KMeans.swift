@@ -179,18 +179,43 @@ public struct KMeans: EMModel, Sendable {
         guard distinct >= clusterCount else {
             throw EMError.tooManyComponents(components: clusterCount, samples: distinct)
         }
-        let pooled = try ExpectationMaximization.expectation(
-            KMeans(centroids: Matrix(rowCount: 1, columnCount: data.dimension)), on: data, threadCount: threadCount)
-        let meanVariance = pooled.statistics.moments.scatter.reduce(0, +)
-            / (pooled.statistics.moments.weights[0] * Double(data.dimension))
-        var options = EMOptions(
-            tolerance: max(relativeTolerance * meanVariance, .leastNormalMagnitude), maxIterations: maxIterations, restarts: restarts, seed: seed,
-            threadCount: threadCount)
-        options.observer = nil
+        // Never a zero tolerance: Lloyd's iterations stop once the assignments stop changing.
+        let scale = try meanVariance(of: data, threadCount: threadCount)
+        let options = EMOptions(
+            tolerance: max(relativeTolerance * scale, .leastNormalMagnitude), maxIterations: maxIterations,
+            restarts: restarts, seed: seed, threadCount: threadCount)
         return try ExpectationMaximization.fit(data, options: options) { _, generator in
             let indices = try KMeansPlusPlus.centreIndices(in: data, count: clusterCount, using: &generator)
             return try KMeans(centroids: data.rows(at: indices))
         }
+    }
+}
+
+extension KMeans {
+    /// The data's mean per-coordinate variance (weighted): the scale of k-means' tolerance.
+    /// Never zero, so that a tolerance derived from it still stops on an unchanged objective.
+    ///
+    /// - Throws: what reading the data throws.
+    static func meanVariance(of data: RowDataset, threadCount: Int? = nil) throws -> Double {
+        let pooled = try ExpectationMaximization.expectation(
+            KMeans(centroids: Matrix(rowCount: 1, columnCount: data.dimension)), on: data, threadCount: threadCount)
+        let moments = pooled.statistics.moments
+        return max(moments.scatter.reduce(0, +) / (moments.weights[0] * Double(data.dimension)), .leastNormalMagnitude)
+    }
+
+    /// One k-means start, as the initialisers of several models use it: k-means++ seeds refined
+    /// by Lloyd's iterations until the mean squared distance changes by less than 1e-4 of the
+    /// data's mean variance (at most 300 iterations), as scikit-learn initialises its mixtures.
+    ///
+    /// - Throws: what reading the data throws.
+    static func seededLloyd(
+        _ data: RowDataset, clusterCount: Int, threadCount: Int? = nil, using generator: inout SeededGenerator
+    ) throws -> KMeans {
+        let seeds = try KMeansPlusPlus.centreIndices(in: data, count: clusterCount, using: &generator)
+        let start = try KMeans(centroids: data.rows(at: seeds))
+        let options = EMOptions(
+            tolerance: 1e-4 * (try meanVariance(of: data, threadCount: threadCount)), maxIterations: 300, threadCount: threadCount)
+        return try ExpectationMaximization.fit(data, options: options) { _, _ in start }.model
     }
 }
 

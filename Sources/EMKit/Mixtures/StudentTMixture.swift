@@ -90,13 +90,22 @@ public struct StudentTMixture: Sendable {
         }
     }
 
-    /// `log πₖ + log t(x | k)` from a squared distance δ.
-    @inline(__always)
-    func weightedLogDensity(component c: Int, distance: Double) -> Double {
-        let nu = degreesOfFreedom[c]
+    /// The part of `log πₖ + log t(x | k)` that does not depend on x, per component:
+    /// `log πₖ + log Γ((ν+d)/2) − log Γ(ν/2) − (d/2) log(νπ) + ½ log det Σₖ⁻¹`.
+    func logNormalisers() -> [Double] {
         let d = Double(dimension)
-        return _log(weights[c]) + _lgamma((nu + d) / 2) - _lgamma(nu / 2) - d / 2 * _log(nu * Double.pi)
-            + halfLogPrecisionDeterminants[c] - (nu + d) / 2 * _log1p(distance / nu)
+        return (0..<componentCount).map { c in
+            let nu = degreesOfFreedom[c]
+            return _log(weights[c]) + _lgamma((nu + d) / 2) - _lgamma(nu / 2) - d / 2 * _log(nu * Double.pi)
+                + halfLogPrecisionDeterminants[c]
+        }
+    }
+
+    /// `log πₖ + log t(x | k)` from a squared distance δ and the component's `logNormalisers()` entry.
+    @inline(__always)
+    func weightedLogDensity(component c: Int, distance: Double, normaliser: Double) -> Double {
+        let nu = degreesOfFreedom[c]
+        return normaliser - (nu + Double(dimension)) / 2 * _log1p(distance / nu)
     }
 }
 
@@ -146,11 +155,14 @@ extension StudentTMixture: EMModel {
             scratch.deallocate()
         }
         var logDensities = [Double](repeating: 0, count: k)
+        let normalisers = logNormalisers()
         try chunk.withUnsafeRows { rows, sampleWeights in
             for c in 0..<k { distances(rows, count: n, component: c, into: distance + c * n, scratch: scratch) }
             for b in 0..<n {
                 let w = sampleWeights?[b] ?? 1
-                for c in 0..<k { logDensities[c] = weightedLogDensity(component: c, distance: distance[c * n + b]) }
+                for c in 0..<k {
+                    logDensities[c] = weightedLogDensity(component: c, distance: distance[c * n + b], normaliser: normalisers[c])
+                }
                 let logSum = logDensities.withUnsafeMutableBufferPointer { logSumExp($0.baseAddress.unsafelyUnwrapped, count: k).logSum }
                 if w > 0 {
                     logLikelihood += w * logSum
@@ -165,16 +177,8 @@ extension StudentTMixture: EMModel {
                     statistics.logWeightTerms[c] += tau * (_log(u) - u)
                 }
             }
-            accumulator.firstMoments.withUnsafeMutableBufferPointer { first in
-                accumulator.secondMoments.withUnsafeMutableBufferPointer { second in
-                    accumulator.shifts.withUnsafeBufferPointer { shift in
-                        for c in 0..<k {
-                            emk_accumulate_full(
-                                n, d, rows, shift.baseAddress.unsafelyUnwrapped + c * d, weightsTimesU + c * n,
-                                first.baseAddress.unsafelyUnwrapped + c * d, second.baseAddress.unsafelyUnwrapped + c * d * d, scratch)
-                        }
-                    }
-                }
+            for c in 0..<k {
+                accumulator.addBlock(rows, transposed: nil, count: n, weights: weightsTimesU + c * n, group: c, scratch: scratch)
             }
             for c in 0..<k { for b in 0..<n { accumulator.weights[c] += weightsTimesU[c * n + b] } }
         }
@@ -325,8 +329,9 @@ extension StudentTMixture: Mixture {
         samples.elements.withUnsafeBufferPointer { buffer in
             for c in 0..<k { distances(buffer.baseAddress.unsafelyUnwrapped, count: n, component: c, into: distance + c * n, scratch: scratch) }
         }
+        let normalisers = logNormalisers()
         for b in 0..<n {
-            for c in 0..<k { row[c] = weightedLogDensity(component: c, distance: distance[c * n + b]) }
+            for c in 0..<k { row[c] = weightedLogDensity(component: c, distance: distance[c * n + b], normaliser: normalisers[c]) }
             body(b, row)
         }
     }

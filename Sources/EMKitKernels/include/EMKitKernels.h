@@ -18,28 +18,22 @@ extern "C" {
 void emk_triangular_distances(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu,
                               const double *u, double *dist, double *scratch);
 
-/// For each row: dist[b] = sum_j ((x_bj - mu_j) * f_j)^2 (diagonal precision factors f).
-void emk_diagonal_distances(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu,
-                            const double *f, double *dist);
-
 /// first[i] += sum_b r_b z_bi and second[i*d + j] += sum_b r_b z_bi z_bj for j >= i, with
 /// z_b = x_b - shift. Rows with r_b == 0 are skipped. Entries with j < i are left unchanged.
 /// scratch: emk_accumulate_full_scratch(d) doubles of work space.
 void emk_accumulate_full(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift,
                          const double *r, double *first, double *second, double *scratch);
 
-/// first[i] += sum_b r_b z_bi and second[i] += sum_b r_b z_bi^2, with z_b = x_b - shift.
-void emk_accumulate_diagonal(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift,
-                             const double *r, double *first, double *second);
-
 /// xt[j*n + b] = rows[b*d + j]: a block of n rows transposed to d × n.
 void emk_transpose(ptrdiff_t n, ptrdiff_t d, const double *rows, double *xt);
 
-/// emk_diagonal_distances on a transposed block xt (d × n).
+/// For each row of a transposed block xt (d × n): dist[b] = sum_j ((x_bj - mu_j) * f_j)^2
+/// (diagonal precision factors f).
 void emk_diagonal_distances_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *mu,
                                        const double *f, double *dist);
 
-/// emk_accumulate_diagonal on a transposed block xt (d × n); every row is added (r_b may be 0).
+/// first[j] += sum_b r_b z_bj and second[j] += sum_b r_b z_bj^2, with z_b = x_b - shift, on a
+/// transposed block xt (d × n); every row is added (r_b may be 0).
 void emk_accumulate_diagonal_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *shift,
                                         const double *r, double *first, double *second);
 
