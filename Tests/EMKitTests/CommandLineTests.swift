@@ -369,7 +369,8 @@ struct PlotCommandLineTests {
         }
         for name in ["h.svg", "s.svg", "l.svg", "b.svg"] {
             let svg = try String(contentsOfFile: path(name), encoding: .utf8)
-            #expect(svg.contains("<svg") && svg.hasSuffix("</svg>\n") || svg.hasSuffix("</svg>"), "\(name)")
+            let trimmed = svg.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(trimmed.contains("<svg") && trimmed.hasSuffix("</svg>"), "\(name)")
         }
         let scatter = try String(contentsOfFile: path("s.svg"), encoding: .utf8)
         #expect(scatter.components(separatedBy: "<circle").count - 1 >= 150)

@@ -38,14 +38,7 @@ struct DiscreteMixtureFixtureTests {
         let geneticLinkage: Linkage
     }
 
-    static let file: File = {
-        do {
-            return try JSONDecoder().decode(
-                File.self, from: Data(contentsOf: Fixtures.directory.appendingPathComponent("discrete_fixtures.json")))
-        } catch {
-            fatalError("cannot read discrete_fixtures.json: \(error)")
-        }
-    }()
+    static let file: File = Fixtures.decode(File.self, from: "discrete_fixtures.json")
 
     func check<Component: MixtureComponent>(_ family: Component.Type, _ fixture: File.Case) throws {
         let data = try CSVReader.read(path: Fixtures.path(fixture.data)).samples

@@ -71,9 +71,7 @@ struct EngineTests {
     @Test("statistics merged from chunks equal one pass over all rows")
     func splitAndMerge() throws {
         let samples = Self.overlappingData(seed: 5, count: 301)
-        let model = Datasets.seed004Mixture
         let threeColumns = try GaussianMixture.fit(samples, componentCount: 3, em: EMOptions(maxIterations: 2)).model
-        _ = model
         let whole = try ExpectationMaximization.expectation(threeColumns, on: RowDataset(samples, rowsPerChunk: 301))
         let pieces = try ExpectationMaximization.expectation(threeColumns, on: RowDataset(samples, rowsPerChunk: 7))
         expectClose(pieces.likelihood.logLikelihood, whole.likelihood.logLikelihood, relative: 1e-13, "log-likelihood")

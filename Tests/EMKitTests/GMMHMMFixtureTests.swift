@@ -44,13 +44,7 @@ struct GMMHMMFixtureTests {
         let cases: [Case]
     }
 
-    static let file: File = {
-        do {
-            return try JSONDecoder().decode(File.self, from: Data(contentsOf: Fixtures.directory.appendingPathComponent("gmmhmm_fixtures.json")))
-        } catch {
-            fatalError("cannot read gmmhmm_fixtures.json: \(error)")
-        }
-    }()
+    static let file: File = Fixtures.decode(File.self, from: "gmmhmm_fixtures.json")
 
     @Test("Baum–Welch iterates and the Viterbi path", arguments: file.cases)
     func matchesReference(_ fixture: File.Case) throws {

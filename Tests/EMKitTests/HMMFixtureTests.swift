@@ -59,13 +59,7 @@ struct HMMFixtureTests {
         let textbook: Textbook
     }
 
-    static let file: File = {
-        do {
-            return try JSONDecoder().decode(File.self, from: Data(contentsOf: Fixtures.directory.appendingPathComponent("hmm_fixtures.json")))
-        } catch {
-            fatalError("cannot read hmm_fixtures.json: \(error)")
-        }
-    }()
+    static let file: File = Fixtures.decode(File.self, from: "hmm_fixtures.json")
 
     func check<E: HMMEmission>(
         _ fixture: File.Case, emission: (File.Parameters) throws -> E,

@@ -13,13 +13,7 @@ struct ImagingTests {
         let jpegReference: [Int]
     }
 
-    static let expected: Expected = {
-        do {
-            return try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Fixtures.directory.appendingPathComponent("image_fixtures.json")))
-        } catch {
-            fatalError("cannot read image_fixtures.json: \(error)")
-        }
-    }()
+    static let expected: Expected = Fixtures.decode(Expected.self, from: "image_fixtures.json")
 
     static func path(_ name: String) -> String { Fixtures.directory.appendingPathComponent("images/\(name)").path }
 

@@ -48,14 +48,7 @@ struct MissingDataFixtureTests {
         let cases: [Case]
     }
 
-    static let file: File = {
-        do {
-            return try JSONDecoder().decode(
-                File.self, from: Data(contentsOf: Fixtures.directory.appendingPathComponent("missing_fixtures.json")))
-        } catch {
-            fatalError("cannot read missing_fixtures.json: \(error)")
-        }
-    }()
+    static let file: File = Fixtures.decode(File.self, from: "missing_fixtures.json")
 
     @Test("parameters, observed-data log-likelihood and imputations", arguments: file.cases)
     func matchesReference(_ fixture: File.Case) throws {

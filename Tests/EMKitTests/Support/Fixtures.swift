@@ -10,6 +10,16 @@ enum Fixtures {
 
     static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
+    /// A JSON fixture decoded as `T`. A missing or malformed fixture stops the test run at once:
+    /// every test that reads it would fail anyway, and the message names the file.
+    static func decode<T: Decodable>(_ type: T.Type, from name: String) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(contentsOf: directory.appendingPathComponent(name)))
+        } catch {
+            fatalError("cannot read \(name): \(error)")
+        }
+    }
+
     /// A fixture CSV's numeric columns (all but `species` for Iris).
     static func csv(_ name: String) throws -> Matrix {
         let columns: [ColumnSelector]? = name == "iris" ? (1...4).map { .position($0) } : nil
@@ -53,14 +63,7 @@ enum Fixtures {
         var testDescription: String { name }
     }
 
-    static let gmm: GMMFile = {
-        do {
-            let data = try Data(contentsOf: directory.appendingPathComponent("gmm_fixtures.json"))
-            return try JSONDecoder().decode(GMMFile.self, from: data)
-        } catch {
-            fatalError("cannot read gmm_fixtures.json: \(error)")
-        }
-    }()
+    static let gmm: GMMFile = Fixtures.decode(GMMFile.self, from: "gmm_fixtures.json")
 
     struct KMeansFile: Decodable {
         struct Default: Decodable {
@@ -80,14 +83,7 @@ enum Fixtures {
         let lloyd: Lloyd
     }
 
-    static let kmeans: KMeansFile = {
-        do {
-            let data = try Data(contentsOf: directory.appendingPathComponent("kmeans_fixtures.json"))
-            return try JSONDecoder().decode(KMeansFile.self, from: data)
-        } catch {
-            fatalError("cannot read kmeans_fixtures.json: \(error)")
-        }
-    }()
+    static let kmeans: KMeansFile = Fixtures.decode(KMeansFile.self, from: "kmeans_fixtures.json")
 }
 
 /// Expects `|observed − expected| ≤ tolerance · max(1, |expected|)` and says by how much it misses.
