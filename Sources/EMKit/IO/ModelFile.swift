@@ -58,14 +58,20 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
         public var restarts: Int
         /// The seed of the fit.
         public var seed: UInt64
-        /// Mean log-likelihood after 0, 1, 2, … M-steps.
+        /// The objective after 0, 1, 2, … M-steps: the mean log-likelihood, or with a prior the
+        /// mean log-posterior `(log-likelihood + logPrior) / sampleWeight`.
         public var history: [Double]
+        /// For a MAP fit, the log-density of the fitted parameters under the prior (nats, not per
+        /// sample); absent for maximum likelihood. `logLikelihood` never includes it.
+        public var logPrior: Double?
 
         /// A fit record with the given values.
         public init(
             logLikelihood: Double, iterations: Int, converged: Bool, stopReason: String, bic: Double, aic: Double,
-            samples: Int, sampleWeight: Double, parameterCount: Int, restarts: Int, seed: UInt64, history: [Double]
+            samples: Int, sampleWeight: Double, parameterCount: Int, restarts: Int, seed: UInt64, history: [Double],
+            logPrior: Double? = nil
         ) {
+            self.logPrior = logPrior
             self.logLikelihood = logLikelihood
             self.iterations = iterations
             self.converged = converged

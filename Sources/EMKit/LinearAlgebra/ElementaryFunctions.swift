@@ -15,6 +15,7 @@ import ucrt
 @inline(__always) @usableFromInline func _exp(_ x: Double) -> Double { exp(x) }
 @inline(__always) @usableFromInline func _log1p(_ x: Double) -> Double { log1p(x) }
 @inline(__always) @usableFromInline func _lgamma(_ x: Double) -> Double { lgamma(x) }
+@inline(__always) @usableFromInline func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 
 /// `log(2π)`.
 @usableFromInline let logTwoPi = 1.8378770664093454835606594728112352797227949472755668

@@ -218,8 +218,13 @@ extension GaussianMixture: EMModel {
         return model
     }
 
-    /// Maximum-likelihood parameters from responsibility-weighted moments; shared by the M-step
-    /// and the initialisers.
+    /// The log-density of the parameters under `fitSettings.prior` (0 without one).
+    public func logPrior() -> Double {
+        fitSettings.prior?.logDensity(of: self) ?? 0
+    }
+
+    /// Maximum-likelihood parameters (or, with a prior, the posterior mode) from
+    /// responsibility-weighted moments; shared by the M-step and the initialisers.
     static func parameters(
         from moments: GaussianMoments, covarianceType: CovarianceType, fitSettings: FitSettings,
         worstFitted: WorstFittedSamples, conditionalScatter: [Double] = []
@@ -231,6 +236,19 @@ extension GaussianMixture: EMModel {
         var means = Matrix(rowCount: k, columnCount: d, elements: moments.means)
         let total = componentWeights.reduce(0, +)
         guard total > 0 else { throw EMError.noSamples }
+
+        /// Component c's scatter, plus the conditional covariances of its missing values.
+        func scatter(_ c: Int) -> [Double] {
+            var block = moments.scatterMatrix(group: c)
+            if !conditionalScatter.isEmpty {
+                for i in 0..<(d * d) { block[i] += conditionalScatter[c * d * d + i] }
+            }
+            return block
+        }
+        if let prior = fitSettings.prior {
+            // MAP-EM: an empty component keeps the prior's mode, so no re-seeding.
+            return try prior.posteriorMode(from: moments, scatter: scatter, covarianceType: covarianceType, fitSettings: fitSettings)
+        }
 
         // Components to re-seed, and the pooled covariance they restart with.
         var reseeds: [Int] = []
@@ -258,14 +276,6 @@ extension GaussianMixture: EMModel {
             return scatter(c).map { $0 / componentWeights[c] }
         }
 
-        /// Component c's scatter, plus the conditional covariances of its missing values.
-        func scatter(_ c: Int) -> [Double] {
-            var block = moments.scatterMatrix(group: c)
-            if !conditionalScatter.isEmpty {
-                for i in 0..<(d * d) { block[i] += conditionalScatter[c * d * d + i] }
-            }
-            return block
-        }
 
         var parameters: [Double]
         switch covarianceType {

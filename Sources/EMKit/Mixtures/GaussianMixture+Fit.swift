@@ -11,6 +11,9 @@ extension GaussianMixture {
         case randomResponsibilities
         /// The given parameters (every restart starts from them).
         case parameters(GaussianMixture)
+        /// An M-step from the given responsibilities, `N × K`, each row summing to 1 (mclust's
+        /// `me(data, modelName, z)`); every restart starts from them.
+        case responsibilities(Matrix)
     }
 
     /// What `GaussianMixture.fit` needs besides the data.
@@ -60,8 +63,30 @@ extension GaussianMixture {
             throw EMError.invalidParameter(name: "regularization", value: "\(lambda)", expected: "a finite number ≥ 0")
         }
         try options.em.validate()
+        if let prior = options.settings.prior, prior.dimension != data.dimension {
+            throw EMError.invalidParameter(
+                name: "prior", value: "a prior for \(prior.dimension) dimensions",
+                expected: "one for the data's \(data.dimension) columns")
+        }
         var options = options
-        if case .parameters = options.initialization { options.em.canonicalOrder = false }
+        switch options.initialization {
+        case .parameters: options.em.canonicalOrder = false
+        case .responsibilities(let given):
+            options.em.canonicalOrder = false
+            guard given.rowCount == data.sampleCount, given.columnCount == k else {
+                throw EMError.invalidParameter(
+                    name: "responsibilities", value: "\(given.rowCount)×\(given.columnCount)",
+                    expected: "\(data.sampleCount)×\(k) (samples × components)")
+            }
+            for n in 0..<given.rowCount {
+                let row = given.row(n)
+                guard row.allSatisfy({ $0 >= 0 && $0.isFinite }), abs(row.reduce(0, +) - 1) <= 1e-6 else {
+                    throw EMError.invalidParameter(
+                        name: "responsibilities", value: "row \(n + 1): \(row)", expected: "non-negative values summing to 1")
+                }
+            }
+        default: break
+        }
         if case .parameters(let given) = options.initialization {
             guard given.dimension == data.dimension else {
                 throw EMError.dimensionMismatch(expected: given.dimension, actual: data.dimension)
@@ -127,6 +152,10 @@ extension GaussianMixture {
                     for c in 0..<k { responsibilities[c] = c == nearest ? 1 : 0 }
                 }
             }
+        case .responsibilities(let given):
+            return try fromResponsibilities(data, options: options) { row, _, responsibilities in
+                for c in 0..<k { responsibilities[c] = given[row, c] }
+            }
         case .randomResponsibilities:
             var values = (0..<(data.sampleCount * k)).map { _ in Double.random(in: 0..<1, using: &generator) }
             for n in 0..<data.sampleCount {
@@ -147,11 +176,7 @@ extension GaussianMixture {
                 if chosen.count == k { break }
             }
             // Pooled moments of the data, one group, as the covariance of every component.
-            var pooled = GaussianMoments(groupCount: 1, dimension: data.dimension, scatterShape: .full)
-            var accumulator = ShiftedMomentAccumulator(
-                shifts: try data.row(0), groupCount: 1, dimension: data.dimension, scatterShape: .full)
-            try accumulate(data, into: &accumulator) { _, _, r in r[0] = 1 }
-            accumulator.merge(into: &pooled)
+            let pooled = try data.pooledMoments()
             var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: options.covarianceType.scatterShape)
             let chosenRows = try data.rows(at: chosen)
             for c in 0..<k {
@@ -222,5 +247,18 @@ extension GaussianMixture {
                 }
             }
         }
+    }
+}
+
+extension RowDataset {
+    /// The weighted mean and centred scatter of all rows, as one group of full moments.
+    ///
+    /// - Throws: errors of reading the rows.
+    func pooledMoments() throws -> GaussianMoments {
+        var pooled = GaussianMoments(groupCount: 1, dimension: dimension, scatterShape: .full)
+        var accumulator = ShiftedMomentAccumulator(shifts: try row(0), groupCount: 1, dimension: dimension, scatterShape: .full)
+        try GaussianMixture.accumulate(self, into: &accumulator) { _, _, r in r[0] = 1 }
+        accumulator.merge(into: &pooled)
+        return pooled
     }
 }

@@ -45,15 +45,22 @@ public struct GaussianMixture: Sendable {
         public var assignment: Assignment = .soft
         /// What the M-step does with a component that empties or collapses.
         public var degeneracyPolicy: DegeneracyPolicy = .fail
+        /// A conjugate prior on the parameters: the M-step then returns the posterior mode
+        /// (MAP-EM) and the objective includes the log-prior. `nil` (default): maximum likelihood.
+        public var prior: GaussianMixturePrior? = nil
 
         /// The default settings.
         public init() {}
 
         /// Settings with the given values.
-        public init(regularization: Double = 1e-6, assignment: Assignment = .soft, degeneracyPolicy: DegeneracyPolicy = .fail) {
+        public init(
+            regularization: Double = 1e-6, assignment: Assignment = .soft, degeneracyPolicy: DegeneracyPolicy = .fail,
+            prior: GaussianMixturePrior? = nil
+        ) {
             self.regularization = regularization
             self.assignment = assignment
             self.degeneracyPolicy = degeneracyPolicy
+            self.prior = prior
         }
     }
 

@@ -12,7 +12,9 @@ enum ModelRecord {
     static func fitRecord<Model>(
         for fit: EMResult<Model>, parameterCount: Int, samples: Int, seed: UInt64, restarts: Int
     ) -> GaussianMixtureFile.FitRecord {
-        let logLikelihoodSum = fit.logLikelihood * fit.sampleWeight
+        // The engine's objective includes the log-prior of a MAP fit; the record keeps them apart.
+        let logPrior = fit.model.logPrior()
+        let logLikelihoodSum = fit.logLikelihood * fit.sampleWeight - logPrior
         let p = Double(parameterCount)
         let stopReason: String
         switch fit.stopReason {
@@ -21,10 +23,11 @@ enum ModelRecord {
         case .degenerateComponent: stopReason = "degenerate-component"
         }
         return GaussianMixtureFile.FitRecord(
-            logLikelihood: fit.logLikelihood, iterations: fit.iterations, converged: fit.converged,
+            logLikelihood: logLikelihoodSum / fit.sampleWeight, iterations: fit.iterations, converged: fit.converged,
             stopReason: stopReason, bic: -2 * logLikelihoodSum + p * log(fit.sampleWeight),
             aic: -2 * logLikelihoodSum + 2 * p, samples: samples, sampleWeight: fit.sampleWeight,
-            parameterCount: parameterCount, restarts: restarts, seed: seed, history: fit.history)
+            parameterCount: parameterCount, restarts: restarts, seed: seed, history: fit.history,
+            logPrior: logPrior == 0 ? nil : logPrior)
     }
 
     /// The model file of a Gaussian mixture fit.

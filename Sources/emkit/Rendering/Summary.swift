@@ -10,12 +10,7 @@ enum Summary {
                 + "\(model.dimension) dimensions, fitted to \(file.fit?.samples ?? 0) samples of \(data)")
         lines.append("\(fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst())"
             + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts (restart \(fit.bestRestart + 1))" : ""))
-        lines.append("Mean log-likelihood per sample: \(Format.number(fit.logLikelihood, digits: 10))")
-        if let record = file.fit {
-            lines.append(
-                "BIC \(Format.number(record.bic, digits: 8))   AIC \(Format.number(record.aic, digits: 8))   "
-                    + "free parameters \(record.parameterCount)")
-        }
+        lines += objectiveLines(fit, record: file.fit)
         lines.append("")
         let columns = file.columns ?? (1...model.dimension).map { "column\($0)" }
         lines.append("Columns: " + columns.joined(separator: ", "))
@@ -42,6 +37,25 @@ enum Summary {
 }
 
 extension Summary {
+    /// The log-likelihood (and, for a MAP fit, the log-prior and log-posterior) and the
+    /// information criteria.
+    static func objectiveLines<Model>(_ fit: EMResult<Model>, record: GaussianMixtureFile.FitRecord?) -> [String] {
+        var lines = ["Mean log-likelihood per sample: \(Format.number(record?.logLikelihood ?? fit.logLikelihood, digits: 10))"]
+        if let logPrior = record?.logPrior {
+            lines.append(
+                "Log-prior: \(Format.number(logPrior, digits: 10)); mean log-posterior per sample (the MAP objective): "
+                    + Format.number(fit.logLikelihood, digits: 10))
+        }
+        if let record {
+            lines.append(
+                "BIC \(Format.number(record.bic, digits: 8))   AIC \(Format.number(record.aic, digits: 8))   "
+                    + "free parameters \(record.parameterCount)")
+        }
+        return lines
+    }
+}
+
+extension Summary {
     /// The summary of a binomial, Bernoulli, categorical or Poisson mixture fit.
     static func text<Component: MixtureComponent>(
         _ fit: EMResult<FiniteMixture<Component>>, file: FiniteMixtureFile<Component>, data: String
@@ -53,13 +67,8 @@ extension Summary {
                 + "\(file.fit?.samples ?? 0) rows of \(data)" + (model.fitSettings.fixWeights ? " (weights held fixed)" : ""),
             fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst()
                 + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts (restart \(fit.bestRestart + 1))" : ""),
-            "Mean log-likelihood per sample: \(Format.number(fit.logLikelihood, digits: 10))",
         ]
-        if let record = file.fit {
-            lines.append(
-                "BIC \(Format.number(record.bic, digits: 8))   AIC \(Format.number(record.aic, digits: 8))   "
-                    + "free parameters \(record.parameterCount)")
-        }
+        lines += objectiveLines(fit, record: file.fit)
         lines.append("")
         if let columns = file.columns { lines.append("Columns: " + columns.joined(separator: ", ")) }
         for c in 0..<model.componentCount {
