@@ -54,8 +54,10 @@ extension EMKitCommand {
         @Option(name: .long, help: ArgumentHelp("Start from the weights, means and covariances in this model file.", valueName: "model.json"))
         var initFrom: String?
 
-        @Option(name: .long, help: "Added to every covariance diagonal (data units squared).")
-        var regularization: Double = 1e-6
+        @Option(name: .long, help: "Added to every covariance diagonal (data units squared). Default 1e-6; 0 with --prior.")
+        var regularization: Double?
+
+        @OptionGroup var prior: PriorOptionGroup
 
         @Flag(name: .long, help: "Hard (classification) EM: each sample goes wholly to its most probable component.")
         var hard = false
@@ -108,8 +110,15 @@ extension EMKitCommand {
             guard stepOffset >= 1, stepOffset.isFinite else { throw ValidationError("--step-offset must be ≥ 1, got \(stepOffset)") }
             guard components >= 1 else { throw ValidationError("--components must be ≥ 1, got \(components)") }
             guard priorCount >= 0, priorCount.isFinite else { throw ValidationError("--prior-count must be ≥ 0, got \(priorCount)") }
-            guard regularization >= 0, regularization.isFinite else {
+            if let regularization, !(regularization >= 0 && regularization.isFinite) {
                 throw ValidationError("--regularization must be a finite number ≥ 0, got \(regularization)")
+            }
+            if model == .studentT && prior.choice != .none {
+                throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
+            }
+            if case .file = prior.choice, model != .gaussian {
+                throw ValidationError(
+                    "a prior file describes a Gaussian prior; for --model \(model.rawValue) use --prior default or --prior-count")
             }
         }
 
@@ -146,8 +155,11 @@ extension EMKitCommand {
             (dataset, options.stepwise) = try stepwiseSetting(dataset)
             options.squarem = accelerate == .squarem
             if options.squarem && options.stepwise != nil { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
+            // A prior keeps covariances positive definite by itself, so it needs no regularisation.
+            let gaussianPrior = try prior.gaussianPrior(for: dataset, componentCount: components, covarianceType: covariance)
             options.settings = .init(
-                regularization: regularization, assignment: hard ? .hard : .soft, degeneracyPolicy: onDegenerate)
+                regularization: regularization ?? (gaussianPrior == nil ? 1e-6 : 0), assignment: hard ? .hard : .soft,
+                degeneracyPolicy: onDegenerate, prior: gaussianPrior)
             options.em = em.emOptions
             switch `init` {
             case .kmeans: options.initialization = .kMeans
@@ -219,7 +231,7 @@ extension EMKitCommand.Fit {
         let clock = ContinuousClock()
         let started = clock.now
         let fit = try StudentTMixture.fit(
-            opened.dataset, componentCount: components, start: start, regularization: regularization, options: em.emOptions)
+            opened.dataset, componentCount: components, start: start, regularization: regularization ?? 1e-6, options: em.emOptions)
         report(fit, started: started, clock: clock)
         let record = ModelRecord.fitRecord(
             for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
@@ -249,9 +261,11 @@ extension EMKitCommand.Fit {
         var options = FiniteMixture<Component>.FitOptions(componentCount: components)
         options.fixWeights = fixWeights
         options.settings.assignment = hard ? .hard : .soft
-        if priorCount > 0 {
-            options.settings.weightPseudoCount = fixWeights ? 0 : priorCount
-            options.settings.componentPrior = Component.prior(pseudoCount: priorCount)
+        // --prior default: Laplace smoothing (pseudo-count 1) unless --prior-count says otherwise.
+        let pseudoCount = priorCount > 0 ? priorCount : (prior.choice == .fraleyRaftery ? 1 : 0)
+        if pseudoCount > 0 {
+            options.settings.weightPseudoCount = fixWeights ? 0 : pseudoCount
+            options.settings.componentPrior = Component.prior(pseudoCount: pseudoCount)
         }
         options.em = em.emOptions
         options.initialization = `init` == .kmeans ? .kMeans : .randomResponsibilities

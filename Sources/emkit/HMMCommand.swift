@@ -129,8 +129,10 @@ extension EMKitCommand.HMM {
         @Option(name: .long, help: "Gaussian components per state with --emission gmm.")
         var mixtureComponents: Int = 2
 
-        @Option(name: .long, help: "Added to Gaussian covariance diagonals (0: pure maximum likelihood, as hmmlearn with its priors off).")
-        var regularization: Double = 1e-6
+        @Option(name: .long, help: "Added to Gaussian covariance diagonals (0: pure maximum likelihood, as hmmlearn with its priors off). Default 1e-6; 0 with --prior.")
+        var regularization: Double?
+
+        @OptionGroup var prior: PriorOptionGroup
 
         @OptionGroup var sequences: SequenceOptions
 
@@ -161,6 +163,14 @@ extension EMKitCommand.HMM {
             guard mixtureComponents >= 1 else { throw ValidationError("--mixture-components must be ≥ 1, got \(mixtureComponents)") }
             guard priorCount >= 0, priorCount.isFinite else { throw ValidationError("--prior-count must be ≥ 0, got \(priorCount)") }
             _ = try learned()
+            if let regularization, !(regularization >= 0 && regularization.isFinite) {
+                throw ValidationError("--regularization must be a finite number ≥ 0, got \(regularization)")
+            }
+            if prior.choice != .none && (emission == .categorical || emission == .poisson) {
+                throw ValidationError(
+                    "--prior is for Gaussian and gmm emissions; for \(emission.rawValue) emissions use --prior-count "
+                        + "(a Dirichlet prior on start and transition probabilities)")
+            }
         }
 
         private func learned() throws -> HMMLearnedParameters {
@@ -178,15 +188,19 @@ extension EMKitCommand.HMM {
 
         func run() throws {
             let (dataset, columns) = try sequences.read(data, dataOptions: dataOptions)
+            let componentCount = emission == .gmm ? states * mixtureComponents : states
+            let emissionPrior = try prior.gaussianPrior(for: dataset.rows, componentCount: componentCount, covarianceType: covariance)
+            // A prior keeps covariances positive definite by itself, so it needs no regularisation.
+            let regularization = regularization ?? (emissionPrior == nil ? 1e-6 : 0)
             let clock = ContinuousClock()
             let started = clock.now
             switch emission {
             case .gaussian:
-                try finish(fit(dataset) { try GaussianHMM.fit($0, options: $1, covarianceType: covariance, regularization: regularization) } start: {
+                try finish(fit(dataset, emissionPrior: emissionPrior) { try GaussianHMM.fit($0, options: $1, covarianceType: covariance, regularization: regularization) } start: {
                     try HMMFile.read(path: $0).gaussianHMM(path: $0)
                 }, columns: columns, started: started, clock: clock) { HMMFile($0, columns: columns, fit: $1) }
             case .gmm:
-                try finish(fit(dataset) {
+                try finish(fit(dataset, emissionPrior: emissionPrior) {
                     try GaussianMixtureHMM.fit($0, options: $1, mixtureComponents: mixtureComponents, covarianceType: covariance, regularization: regularization)
                 } start: {
                     try HMMFile.read(path: $0).gaussianMixtureHMM(path: $0)
@@ -203,7 +217,7 @@ extension EMKitCommand.HMM {
         }
 
         private func fit<E: HMMEmission>(
-            _ dataset: SequenceDataset,
+            _ dataset: SequenceDataset, emissionPrior: GaussianMixturePrior? = nil,
             automatic: (SequenceDataset, HiddenMarkovModel<E>.FitOptions) throws -> EMResult<HiddenMarkovModel<E>>,
             start: (String) throws -> HiddenMarkovModel<E>
         ) throws -> (EMResult<HiddenMarkovModel<E>>, SequenceDataset) {
@@ -211,6 +225,7 @@ extension EMKitCommand.HMM {
             options.settings.learned = try learned()
             options.settings.startPseudoCount = priorCount
             options.settings.transitionPseudoCount = priorCount
+            options.emissionPrior = emissionPrior
             options.em = em.emOptions
             if let initFrom {
                 let model = try start(initFrom)
@@ -248,8 +263,7 @@ extension EMKitCommand.HMM {
                         + "in \(dataset.lengths.count) sequences of \(data)",
                     fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst()
                         + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts" : ""),
-                    "Mean log-likelihood per observation: \(Format.number(fit.logLikelihood, digits: 10))",
-                    "BIC \(Format.number(record.bic, digits: 8))   AIC \(Format.number(record.aic, digits: 8))   free parameters \(record.parameterCount)",
+                ] + Summary.objectiveLines(fit, record: record, per: "observation") + [
                     "",
                     "Start probabilities  " + Format.vector(fit.model.startProbabilities, digits: 4),
                     "Transition matrix",

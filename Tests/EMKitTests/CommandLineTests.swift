@@ -138,6 +138,45 @@ struct CommandLineTests {
         #expect(result.standardError == "Error: \(path): invalid model file: missing field 'covarianceType' in the top level\n")
     }
 
+    @Test("fit --prior: mclust's default prior, the same prior from a file, and bad priors refused by name")
+    func fitWithPrior() throws {
+        let faithful = Fixtures.path("faithful.csv")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let byDefault = try CommandRunner.run(["fit", faithful, "-k", "3", "--prior", "default", "--format", "json"])
+        #expect(byDefault.status == 0, "\(byDefault.standardError)")
+        let file = try JSONDecoder().decode(GaussianMixtureFile.self, from: Data(byDefault.standardOutput.utf8))
+        let record = try #require(file.fit)
+        let logPrior = try #require(record.logPrior)
+        #expect(file.regularization == 0)
+        // The record keeps the log-likelihood apart; the history is the MAP objective.
+        expectClose(record.logLikelihood + logPrior / 272, try #require(record.history.last), relative: 1e-12, "objective")
+        let model = try file.mixture(path: "fit output")
+        let data = try Fixtures.csv("faithful")
+        expectClose(try model.score(data), record.logLikelihood, relative: 1e-12, "log-likelihood")
+
+        // The same prior, written as a prior file, gives the same fit.
+        let prior = try GaussianMixturePrior.fraleyRaftery(for: RowDataset(data), componentCount: 3, covarianceType: .full)
+        let priorPath = directory.appendingPathComponent("prior.json").path
+        try FileAccess.writeAtomically(try GaussianPriorFile(prior).encoded(), to: priorPath)
+        let fromFile = try CommandRunner.run(["fit", faithful, "-k", "3", "--prior", priorPath, "--format", "json"])
+        #expect(fromFile.status == 0, "\(fromFile.standardError)")
+        #expect(fromFile.standardOutput == byDefault.standardOutput)
+
+        var bad = GaussianPriorFile(prior)
+        bad.degreesOfFreedom = 0.5
+        let badPath = directory.appendingPathComponent("bad-prior.json").path
+        try FileAccess.writeAtomically(try bad.encoded(), to: badPath)
+        let refused = try CommandRunner.run(["fit", faithful, "-k", "3", "--prior", badPath])
+        #expect(refused.status == 1)
+        #expect(refused.standardError == "Error: \(badPath): invalid model file: 'degreesOfFreedom' is 0.5; expected a finite number > d − 1 = 1\n")
+        let wrongDimension = try CommandRunner.run(["fit", iris, "--columns", features, "-k", "3", "--prior", priorPath])
+        #expect(wrongDimension.status != 0)
+        #expect(wrongDimension.standardError.contains("the prior in \(priorPath) is for 2 columns but the data have 4"))
+        let studentT = try CommandRunner.run(["fit", faithful, "-k", "2", "--model", "student-t", "--prior", "default"])
+        #expect(studentT.status == 64 && studentT.standardError.contains("--prior is for the Gaussian and discrete families"))
+    }
+
     @Test("help texts")
     func help() throws {
         let top = try CommandRunner.run(["--help"])
@@ -176,7 +215,7 @@ struct CommandLineTests {
         let fit = try CommandRunner.run(["fit", "--help"])
         for option in ["--components", "--covariance", "--columns", "--weights", "--init ", "--init-from", "--restarts",
                        "--tolerance", "--max-iterations", "--regularization", "--seed", "--output", "--format", "--hard",
-                       "--on-degenerate", "--threads", "--quiet"] {
+                       "--on-degenerate", "--threads", "--quiet", "--prior "] {
             #expect(fit.standardOutput.contains(option), "fit --help mentions \(option)")
         }
     }

@@ -235,6 +235,28 @@ struct HMMCommandLineTests {
         let bad = try CommandRunner.run(["hmm", "fit", data, "--states", "3", "--sequence-column", "sequence", "--lengths", lengths])
         #expect(bad.status == 64 && bad.standardError.hasPrefix("Error: give either --sequence-column or --lengths, not both"))
     }
+
+    @Test("hmm fit --prior default is MAP Baum–Welch with the data's Fraley–Raftery prior on the emissions")
+    func prior() throws {
+        let data = Fixtures.path("hmm_gaussian.csv")
+        let fit = try CommandRunner.run([
+            "hmm", "fit", data, "--states", "3", "--sequence-column", "sequence", "--prior", "default", "--format", "json",
+        ])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        let file = try JSONDecoder().decode(HMMFile.self, from: Data(fit.standardOutput.utf8))
+        let record = try #require(file.fit)
+        let samples = try CSVReader.read(path: data, columns: [.name("x1"), .name("x2")]).samples
+        let sequences = try SequenceDataset(try RowDataset(samples), lengths: [120, 80, 100])
+        var options = GaussianHMM.FitOptions(stateCount: 3)
+        options.emissionPrior = try GaussianMixturePrior.fraleyRaftery(for: sequences.rows, componentCount: 3, covarianceType: .full)
+        let library = try GaussianHMM.fit(sequences, options: options, covarianceType: .full, regularization: 0)
+        expectClose(record.logPrior ?? 0, library.model.logPrior(), relative: 1e-12, "log-prior")
+        expectClose(try #require(record.history.last), library.logLikelihood, relative: 1e-12, "log-posterior")
+        let categorical = try CommandRunner.run([
+            "hmm", "fit", Fixtures.path("hmm_casino.csv"), "--states", "2", "--emission", "categorical", "--prior", "default",
+        ])
+        #expect(categorical.status == 64 && categorical.standardError.contains("use --prior-count"))
+    }
 }
 
 @Suite("Gaussian-mixture HMM")

@@ -83,6 +83,18 @@ public struct GaussianEmission: HMMEmission {
         return GaussianEmission(gaussians: updated)
     }
 
+    /// The states' Gaussians refitted under `prior` (its weight pseudo-count is ignored: the
+    /// mixture's weights are unused here).
+    ///
+    /// - Throws: `EMError.invalidParameter` when the prior's dimension is not the emissions'.
+    public func withPrior(_ prior: GaussianMixturePrior?) throws -> GaussianEmission {
+        var result = self
+        result.gaussians.fitSettings.prior = try prior.map { try $0.forEmissions(dimension: dimension) }
+        return result
+    }
+
+    public func logPrior() -> Double { gaussians.logPrior() }
+
     public func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
         let d = dimension
         let sigma = gaussians.covariance(ofComponent: state)

@@ -124,6 +124,21 @@ public struct GaussianMixtureEmission: HMMEmission {
         return result
     }
 
+    /// Every state's mixture refitted under `prior`.
+    ///
+    /// - Throws: `EMError.invalidParameter` when the prior's dimension is not the emissions'.
+    public func withPrior(_ prior: GaussianMixturePrior?) throws -> GaussianMixtureEmission {
+        guard prior == nil || prior?.dimension == dimension else {
+            throw EMError.invalidParameter(
+                name: "prior", value: "a prior for \(prior?.dimension ?? 0) dimensions", expected: "one for \(dimension)")
+        }
+        var result = self
+        for s in result.mixtures.indices { result.mixtures[s].fitSettings.prior = prior }
+        return result
+    }
+
+    public func logPrior() -> Double { mixtures.reduce(0) { $0 + $1.logPrior() } }
+
     public func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
         mixtures[state].sample(count: 1, using: &generator).samples.row(0)
     }

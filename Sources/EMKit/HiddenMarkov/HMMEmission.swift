@@ -39,4 +39,27 @@ public protocol HMMEmission: Sendable {
 
     /// Why `row` is not an observation of this family, or `nil` when it is.
     func problem(with row: UnsafePointer<Double>) -> String?
+
+    /// The same emissions, refitted under `prior` (a conjugate prior on Gaussian states; `nil`:
+    /// maximum likelihood).
+    ///
+    /// - Throws: `EMError.invalidParameter` when the family takes no Gaussian prior.
+    func withPrior(_ prior: GaussianMixturePrior?) throws -> Self
+
+    /// The log-density of the emission parameters under their prior (natural log), 0 without one.
+    func logPrior() -> Double
+}
+
+extension HMMEmission {
+    /// Families without a Gaussian prior accept only `nil`.
+    public func withPrior(_ prior: GaussianMixturePrior?) throws -> Self {
+        guard prior == nil else {
+            throw EMError.invalidParameter(
+                name: "prior", value: "a Gaussian prior", expected: "Gaussian or Gaussian-mixture emissions (not \(Self.familyName))")
+        }
+        return self
+    }
+
+    /// Families without a prior have a flat one.
+    public func logPrior() -> Double { 0 }
 }

@@ -97,6 +97,7 @@ extension HiddenMarkovModel: EMModel {
         if fitSettings.transitionPseudoCount > 0 && fitSettings.learned.contains(.transitions) {
             value += transitionMatrix.elements.filter { $0 > 0 }.reduce(0) { $0 + xLogP(fitSettings.transitionPseudoCount, $1) }
         }
+        if fitSettings.learned.contains(.emissions) { value += emission.logPrior() }
         return value
     }
 }

@@ -8,6 +8,9 @@ extension HiddenMarkovModel {
         /// Tolerance, iterations, restarts, seed, threads, observer. The engine's log-likelihood
         /// is per observation.
         public var em: EMOptions = EMOptions()
+        /// A conjugate prior on Gaussian (or Gaussian-mixture) emissions: the M-step then returns
+        /// their posterior mode (MAP-EM). Default `nil`: maximum likelihood.
+        public var emissionPrior: GaussianMixturePrior? = nil
 
         /// Options for an S-state model; the rest keep their defaults.
         public init(stateCount: Int) { self.stateCount = stateCount }
@@ -27,6 +30,7 @@ extension HiddenMarkovModel {
         try options.em.validate()
         var model = start
         model.fitSettings = options.settings
+        model.emission = try model.emission.withPrior(options.emissionPrior)
         try model.validate(data)
         return try ExpectationMaximization.fit(data, options: options.em) { _, _ in model }
     }
@@ -46,7 +50,7 @@ extension HiddenMarkovModel {
         try options.em.validate()
         var validated = false
         return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
-            let emission = try initialEmission(&generator)
+            let emission = try initialEmission(&generator).withPrior(options.emissionPrior)
             guard emission.stateCount == s else {
                 throw EMError.invalidParameter(name: "stateCount", value: "\(s)", expected: "the emission's \(emission.stateCount) states")
             }

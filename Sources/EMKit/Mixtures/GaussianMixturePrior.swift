@@ -110,6 +110,19 @@ public struct GaussianMixturePrior: Sendable, Equatable {
         }
     }
 
+    /// The prior for a hidden Markov model's Gaussian states, whose mixture weights are unused:
+    /// no weight prior.
+    ///
+    /// - Throws: `EMError.invalidParameter` when the dimension is not `dimension`.
+    func forEmissions(dimension d: Int) throws -> GaussianMixturePrior {
+        guard dimension == d else {
+            throw EMError.invalidParameter(name: "prior", value: "a prior for \(dimension) dimensions", expected: "one for \(d)")
+        }
+        var result = self
+        result.weightPseudoCount = 0
+        return result
+    }
+
     /// The posterior-mode parameters from the E-step's moments.
     ///
     /// - Parameters:

@@ -39,11 +39,13 @@ enum Summary {
 extension Summary {
     /// The log-likelihood (and, for a MAP fit, the log-prior and log-posterior) and the
     /// information criteria.
-    static func objectiveLines<Model>(_ fit: EMResult<Model>, record: GaussianMixtureFile.FitRecord?) -> [String] {
-        var lines = ["Mean log-likelihood per sample: \(Format.number(record?.logLikelihood ?? fit.logLikelihood, digits: 10))"]
+    static func objectiveLines<Model>(
+        _ fit: EMResult<Model>, record: GaussianMixtureFile.FitRecord?, per unit: String = "sample"
+    ) -> [String] {
+        var lines = ["Mean log-likelihood per \(unit): \(Format.number(record?.logLikelihood ?? fit.logLikelihood, digits: 10))"]
         if let logPrior = record?.logPrior {
             lines.append(
-                "Log-prior: \(Format.number(logPrior, digits: 10)); mean log-posterior per sample (the MAP objective): "
+                "Log-prior: \(Format.number(logPrior, digits: 10)); mean log-posterior per \(unit) (the MAP objective): "
                     + Format.number(fit.logLikelihood, digits: 10))
         }
         if let record {

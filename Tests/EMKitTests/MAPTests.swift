@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+@testable import EMKit
+
+/// MAP-EM beyond the mclust fixtures: the Dirichlet weight prior, Gaussian HMM emissions, and
+/// the prior's own checks.
+@Suite("MAP-EM")
+struct MAPTests {
+    static func onehot(_ labels: [Int], components k: Int) -> Matrix {
+        var z = Matrix(rowCount: labels.count, columnCount: k)
+        for (n, label) in labels.enumerated() { z[n, label] = 1 }
+        return z
+    }
+
+    @Test("a Dirichlet weight prior gives πₖ = (nₖ + a) / (n + K a), and a = 0 gives nₖ / n")
+    func weightPrior() throws {
+        let data = try Fixtures.csv("faithful")
+        // Thirds of the rows, in order: 90, 91 and 91 samples.
+        let labels = (0..<data.rowCount).map { $0 * 3 / data.rowCount }
+        for a in [0.0, 5.0] {
+            var options = GaussianMixture.FitOptions(componentCount: 3)
+            options.initialization = .responsibilities(Self.onehot(labels, components: 3))
+            options.settings.prior = try GaussianMixturePrior.fraleyRaftery(
+                for: RowDataset(data), componentCount: 3, covarianceType: .full)
+            options.settings.prior?.weightPseudoCount = a
+            options.em.maxIterations = 0
+            let fit = try GaussianMixture.fit(RowDataset(data), options: options)
+            let counts = (0..<3).map { c in Double(labels.filter { $0 == c }.count) }
+            for c in 0..<3 {
+                expectClose(fit.model.weights[c], (counts[c] + a) / (272 + 3 * a), relative: 1e-14, "a = \(a), weight \(c)")
+            }
+        }
+    }
+
+    @Test("the log-prior is the normal–inverse-Wishart density: a one-dimensional closed form")
+    func logPriorClosedForm() throws {
+        // d = 1: 𝒩(μ | m, σ²/κ) · inverse-gamma(σ² | ν/2, λ/2) (the inverse-Wishart with d = 1).
+        let prior = try GaussianMixturePrior(mean: [1], shrinkage: 0.5, degreesOfFreedom: 3, scale: Matrix(rows: [[2]]))
+        let model = try GaussianMixture(
+            weights: [1], means: Matrix(rows: [[2]]), covariances: [Matrix(rows: [[4]])], covarianceType: .full,
+            fitSettings: .init(prior: prior))
+        let m = 1.0, kappa = 0.5, nu = 3.0, lambda = 2.0, mu = 2.0, variance = 4.0
+        let normal: Double = -0.5 * log(2 * Double.pi * variance / kappa) - kappa * (mu - m) * (mu - m) / (2 * variance)
+        let shape: Double = nu / 2, rate: Double = lambda / 2
+        let inverseGamma: Double = shape * log(rate) - lgamma(shape) - (shape + 1) * log(variance) - rate / variance
+        expectClose(model.logPrior(), normal + inverseGamma, relative: 1e-14, "full")
+        for type in [CovarianceType.diagonal, .spherical, .tied] {
+            let same = try GaussianMixture(
+                weights: [1], means: Matrix(rows: [[2]]), covariances: [Matrix(rows: [[4]])], covarianceType: type,
+                fitSettings: .init(prior: prior))
+            expectClose(same.logPrior(), normal + inverseGamma, relative: 1e-14, "\(type)")
+        }
+    }
+
+    @Test("bad hyperparameters are refused by name")
+    func badHyperparameters() {
+        func expectRefused(_ name: String, _ make: () throws -> GaussianMixturePrior) {
+            #expect(performing: { _ = try make() }, throws: { error in
+                guard case EMError.invalidParameter(let named, _, _) = error else { return false }
+                return named == name
+            })
+        }
+        expectRefused("prior shrinkage") { try GaussianMixturePrior(mean: [0], shrinkage: 0, degreesOfFreedom: 3, scale: .identity(1)) }
+        expectRefused("prior degreesOfFreedom") {
+            try GaussianMixturePrior(mean: [0, 0], shrinkage: 1, degreesOfFreedom: 0.5, scale: .identity(2))
+        }
+        expectRefused("prior scale") { try GaussianMixturePrior(mean: [0, 0], shrinkage: 1, degreesOfFreedom: 3, scale: .identity(3)) }
+        expectRefused("prior weightPseudoCount") {
+            try GaussianMixturePrior(mean: [0], shrinkage: 1, degreesOfFreedom: 3, scale: .identity(1), weightPseudoCount: -1)
+        }
+    }
+
+    @Test("a constant column has no default prior, and says so")
+    func constantColumn() throws {
+        let data = try RowDataset(Matrix(rows: [[1, 5], [2, 5], [3, 5]]))
+        #expect(throws: EMError.self) {
+            _ = try GaussianMixturePrior.fraleyRaftery(for: data, componentCount: 2, covarianceType: .full)
+        }
+    }
+
+    @Test("MAP Baum–Welch: Gaussian emissions take the prior's posterior mode; the log-posterior never decreases")
+    func hiddenMarkovEmissions() throws {
+        let samples = try CSVReader.read(path: Fixtures.path("hmm_gaussian.csv"), columns: [.position(1), .position(2)]).samples
+        let data = try SequenceDataset(try RowDataset(samples), lengths: [120, 80, 100])
+        let prior = try GaussianMixturePrior.fraleyRaftery(for: data.rows, componentCount: 3, covarianceType: .full)
+        var options = GaussianHMM.FitOptions(stateCount: 3)
+        options.emissionPrior = prior
+        options.em.maxIterations = 30
+        options.em.tolerance = 0
+        let fit = try GaussianHMM.fit(data, options: options, covarianceType: .full, regularization: 0)
+        for (before, after) in zip(fit.history, fit.history.dropFirst()) {
+            #expect(after >= before - 1e-12 * abs(before), "log-posterior fell from \(before) to \(after)")
+        }
+        #expect(fit.model.logPrior() < 0 && fit.model.logPrior() == fit.model.emission.logPrior())
+
+        // One more iteration by hand: the state posteriors as responsibilities of a mixture M-step.
+        var step = options
+        step.em.maxIterations = 1
+        let next = try GaussianHMM.fit(data, options: step, from: fit.model).model
+        let gamma = try fit.model.posteriors(data)
+        var mixture = GaussianMixture.FitOptions(componentCount: 3)
+        mixture.initialization = .responsibilities(gamma)
+        mixture.settings = .init(regularization: 0, prior: prior)
+        mixture.em.maxIterations = 0
+        let expected = try GaussianMixture.fit(RowDataset(samples), options: mixture).model
+        for s in 0..<3 {
+            for j in 0..<samples.columnCount {
+                expectClose(next.emission.means[s, j], expected.means[s, j], relative: 1e-10, "mean \(s),\(j)")
+                for i in 0..<samples.columnCount {
+                    expectClose(
+                        next.emission.covariances[s][j, i], expected.covariance(ofComponent: s)[j, i], relative: 1e-10,
+                        "covariance \(s),\(j),\(i)")
+                }
+            }
+        }
+    }
+
+    @Test("a categorical HMM takes no Gaussian prior")
+    func categoricalHasNoGaussianPrior() throws {
+        let emission = try CategoricalEmission(probabilities: Matrix(rows: [[0.5, 0.5], [0.2, 0.8]]))
+        let prior = try GaussianMixturePrior(mean: [0], shrinkage: 1, degreesOfFreedom: 3, scale: .identity(1))
+        #expect(throws: EMError.self) { _ = try emission.withPrior(prior) }
+        #expect(try emission.withPrior(nil).logPrior() == 0)
+    }
+}
