@@ -98,7 +98,14 @@ extension EMKitCommand {
         enum ModelFamily: String, ExpressibleByArgument, CaseIterable {
             case gaussian, binomial, bernoulli, categorical, poisson
             case studentT = "student-t"
+            case vbGaussian = "vb-gaussian"
         }
+
+        @Option(name: .long, help: "With --model vb-gaussian: the prior on the weights.")
+        var weightPrior: VariationalGaussianMixture.WeightPrior = .dirichletProcess
+
+        @Option(name: .long, help: "With --model vb-gaussian: the weight prior's concentration γ > 0 (default 1/K; smaller switches off more components).")
+        var concentration: Double?
 
         enum InitializationChoice: String, ExpressibleByArgument, CaseIterable {
             case kmeans, random, randomFromData = "random-from-data"
@@ -115,6 +122,12 @@ extension EMKitCommand {
             }
             if model == .studentT && prior.choice != .none {
                 throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
+            }
+            if model == .vbGaussian && prior.choice != .none {
+                throw ValidationError("--prior is for MAP-EM; --model vb-gaussian has its own priors (--weight-prior, --concentration)")
+            }
+            if let concentration, !(concentration > 0 && concentration.isFinite) {
+                throw ValidationError("--concentration must be a finite number > 0, got \(concentration)")
             }
             if case .file = prior.choice, model != .gaussian {
                 throw ValidationError(
@@ -146,6 +159,7 @@ extension EMKitCommand {
             case .categorical: try fitFinite(Categorical.self, opened)
             case .poisson: try fitFinite(Poisson.self, opened)
             case .studentT: try fitStudentT(opened)
+            case .vbGaussian: try fitVariational(opened)
             }
         }
 
@@ -256,6 +270,57 @@ extension EMKitCommand.Fit {
         }
     }
 
+    /// Fits a Gaussian mixture by variational Bayes; writes its point estimate as a Gaussian
+    /// mixture file whose `history` is the lower bound per sample.
+    func fitVariational(_ opened: OpenedData) throws {
+        guard initFrom == nil else { throw ValidationError("--init-from is not available with --model vb-gaussian") }
+        var options = VariationalGaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
+        options.weightPrior = weightPrior
+        options.weightConcentration = concentration
+        options.regularization = regularization ?? 1e-6
+        switch `init` {
+        case .kmeans: options.initialization = .kMeans
+        case .random: options.initialization = .randomResponsibilities
+        case .randomFromData: throw ValidationError("--model vb-gaussian starts from responsibilities: --init kmeans or random")
+        }
+        options.em = em.emOptions
+        let clock = ContinuousClock()
+        let started = clock.now
+        let fit = try VariationalGaussianMixture.fit(opened.dataset, options: options)
+        report(fit, started: started, clock: clock)
+        // The point estimate's log-likelihood: the engine's objective after no iteration.
+        let point = fit.model.pointEstimate
+        let evaluated = try ExpectationMaximization.fit(
+            opened.dataset, options: EMOptions(maxIterations: 0, threadCount: em.threads)) { _, _ in point }
+        var record = ModelRecord.fitRecord(
+            for: evaluated, parameterCount: point.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+        record.iterations = fit.iterations
+        record.converged = fit.converged
+        record.stopReason = ModelRecord.name(of: fit.stopReason)
+        record.history = fit.history
+        let file = GaussianMixtureFile(point, columns: opened.columnNames, fit: record)
+        if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
+        switch format {
+        case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
+        case .text:
+            let used = fit.model.weights.filter { $0 >= 0.01 }.count
+            var lines = [
+                "Variational Bayesian Gaussian mixture (\(weightPrior.rawValue) weight prior): \(components) components, "
+                    + "\(used) with weight ≥ 0.01, \(covariance.rawValue) covariance, fitted to \(opened.dataset.sampleCount) samples of "
+                    + opened.description,
+                fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst(),
+                "Lower bound per sample: \(Format.number(fit.logLikelihood, digits: 10)) (total \(Format.number(fit.model.lowerBound, digits: 10)))",
+                "Mean log-likelihood per sample of the point estimate: \(Format.number(record.logLikelihood, digits: 10))",
+            ]
+            for c in 0..<components {
+                lines.append("")
+                lines.append("Component \(c + 1): expected weight \(Format.number(fit.model.weights[c], digits: 6))")
+                lines.append("  mean        " + Format.vector(fit.model.means.row(c), digits: 6))
+            }
+            print(lines.joined(separator: "\n"))
+        }
+    }
+
     /// Fits a binomial, Bernoulli, categorical or Poisson mixture.
     func fitFinite<Component: MixtureComponent>(_ family: Component.Type, _ opened: OpenedData) throws {
         var options = FiniteMixture<Component>.FitOptions(componentCount: components)
@@ -301,3 +366,4 @@ extension EMKitCommand.Fit {
 
 extension CovarianceType: ExpressibleByArgument {}
 extension GaussianMixture.DegeneracyPolicy: ExpressibleByArgument {}
+extension VariationalGaussianMixture.WeightPrior: ExpressibleByArgument {}

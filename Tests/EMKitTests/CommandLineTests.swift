@@ -177,6 +177,35 @@ struct CommandLineTests {
         #expect(studentT.status == 64 && studentT.standardError.contains("--prior is for the Gaussian and discrete families"))
     }
 
+    @Test("fit --model vb-gaussian writes the point estimate, with the lower bound as history, and predict reads it")
+    func fitVariational() throws {
+        let faithful = Fixtures.path("faithful.csv")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let modelPath = directory.appendingPathComponent("vb.json").path
+        let result = try CommandRunner.run([
+            "fit", faithful, "-k", "5", "--model", "vb-gaussian", "--weight-prior", "dirichlet", "--concentration", "0.01",
+            "--max-iterations", "300", "--tolerance", "1e-8", "--output", modelPath,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("Variational Bayesian Gaussian mixture (dirichlet weight prior): 5 components"))
+        var options = VariationalGaussianMixture.FitOptions(componentCount: 5)
+        options.weightPrior = .dirichletDistribution
+        options.weightConcentration = 0.01
+        options.em.maxIterations = 300
+        options.em.tolerance = 1e-8
+        let library = try VariationalGaussianMixture.fit(RowDataset(Fixtures.csv("faithful")), options: options)
+        let file = try GaussianMixtureFile.read(path: modelPath)
+        let record = try #require(file.fit)
+        #expect(record.history == library.history && record.iterations == library.iterations)
+        #expect(file.weights == library.model.weights)
+        expectClose(record.logLikelihood, try library.model.pointEstimate.score(Fixtures.csv("faithful")), relative: 1e-12, "point estimate")
+        let predicted = try CommandRunner.run(["predict", modelPath, faithful])
+        #expect(predicted.status == 0 && predicted.standardOutput.split(separator: "\n").count == 273)
+        let refused = try CommandRunner.run(["fit", faithful, "-k", "3", "--model", "vb-gaussian", "--prior", "default"])
+        #expect(refused.status == 64 && refused.standardError.contains("--model vb-gaussian has its own priors"))
+    }
+
     @Test("help texts")
     func help() throws {
         let top = try CommandRunner.run(["--help"])
@@ -215,7 +244,7 @@ struct CommandLineTests {
         let fit = try CommandRunner.run(["fit", "--help"])
         for option in ["--components", "--covariance", "--columns", "--weights", "--init ", "--init-from", "--restarts",
                        "--tolerance", "--max-iterations", "--regularization", "--seed", "--output", "--format", "--hard",
-                       "--on-degenerate", "--threads", "--quiet", "--prior "] {
+                       "--on-degenerate", "--threads", "--quiet", "--prior ", "--weight-prior", "--concentration"] {
             #expect(fit.standardOutput.contains(option), "fit --help mentions \(option)")
         }
     }

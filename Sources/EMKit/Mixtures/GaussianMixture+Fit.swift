@@ -71,20 +71,9 @@ extension GaussianMixture {
         var options = options
         switch options.initialization {
         case .parameters: options.em.canonicalOrder = false
-        case .responsibilities(let given):
+        case .responsibilities:
             options.em.canonicalOrder = false
-            guard given.rowCount == data.sampleCount, given.columnCount == k else {
-                throw EMError.invalidParameter(
-                    name: "responsibilities", value: "\(given.rowCount)×\(given.columnCount)",
-                    expected: "\(data.sampleCount)×\(k) (samples × components)")
-            }
-            for n in 0..<given.rowCount {
-                let row = given.row(n)
-                guard row.allSatisfy({ $0 >= 0 && $0.isFinite }), abs(row.reduce(0, +) - 1) <= 1e-6 else {
-                    throw EMError.invalidParameter(
-                        name: "responsibilities", value: "row \(n + 1): \(row)", expected: "non-negative values summing to 1")
-                }
-            }
+            try options.initialization.validate(sampleCount: data.sampleCount, componentCount: k)
         default: break
         }
         if case .parameters(let given) = options.initialization {
@@ -144,27 +133,13 @@ extension GaussianMixture {
             }
             start.fitSettings = options.settings
             return start
-        case .kMeans:
-            let lloyd = try KMeans.seededLloyd(data, clusterCount: k, threadCount: options.em.threadCount, using: &generator)
-            return try lloyd.centroids.elements.withUnsafeBufferPointer { centroids in
-                try fromResponsibilities(data, options: options) { _, x, responsibilities in
-                    let nearest = lloyd.nearest(x, centroids: centroids.baseAddress.unsafelyUnwrapped).cluster
-                    for c in 0..<k { responsibilities[c] = c == nearest ? 1 : 0 }
-                }
-            }
-        case .responsibilities(let given):
-            return try fromResponsibilities(data, options: options) { row, _, responsibilities in
-                for c in 0..<k { responsibilities[c] = given[row, c] }
-            }
-        case .randomResponsibilities:
-            var values = (0..<(data.sampleCount * k)).map { _ in Double.random(in: 0..<1, using: &generator) }
-            for n in 0..<data.sampleCount {
-                let sum = values[(n * k)..<((n + 1) * k)].reduce(0, +)
-                for c in 0..<k { values[n * k + c] /= sum }
-            }
-            return try fromResponsibilities(data, options: options) { row, _, responsibilities in
-                for c in 0..<k { responsibilities[c] = values[row * k + c] }
-            }
+        case .kMeans, .responsibilities, .randomResponsibilities:
+            let start = try initialMoments(
+                for: data, componentCount: k, scatterShape: options.covarianceType.scatterShape,
+                initialization: options.initialization, threadCount: options.em.threadCount, using: &generator)
+            return try parameters(
+                from: start.moments, covarianceType: options.covarianceType, fitSettings: options.settings,
+                worstFitted: WorstFittedSamples(capacity: 0))
         case .randomFromData:
             var indices = Array(0..<data.sampleCount)
             indices.shuffle(using: &generator)
@@ -195,22 +170,56 @@ extension GaussianMixture {
         }
     }
 
-    /// An M-step from responsibilities given by `assign`, which fills `[K]` values for each row.
-    static func fromResponsibilities(
-        _ data: RowDataset, options: FitOptions,
-        assign: (Int, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void
-    ) throws -> GaussianMixture {
-        let k = options.componentCount
-        let shape = options.covarianceType.scatterShape
+    /// The responsibility-weighted moments of the initialisations that start from
+    /// responsibilities (k-means clusters, random, or given), and the responsibilities' entropy
+    /// `−Σᵢ wᵢ Σₖ rᵢₖ log rᵢₖ` (0 for hard assignments).
+    ///
+    /// - Throws: `EMError.invalidParameter` for an initialisation that starts from parameters;
+    ///   errors of reading the data.
+    static func initialMoments(
+        for data: RowDataset, componentCount k: Int, scatterShape: GaussianMoments.ScatterShape,
+        initialization: Initialization, threadCount: Int?, using generator: inout SeededGenerator
+    ) throws -> (moments: GaussianMoments, entropy: Double) {
+        var entropy = 0.0
         var accumulator = ShiftedMomentAccumulator(
             shifts: Array(repeatElement(try data.row(0), count: k).joined()), groupCount: k, dimension: data.dimension,
-            scatterShape: shape)
-        try accumulate(data, into: &accumulator, assign: assign)
-        var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: shape)
+            scatterShape: scatterShape)
+        func entropyTerm(_ row: Int, _ responsibilities: UnsafeMutablePointer<Double>) {
+            for c in 0..<k where responsibilities[c] > 0 {
+                entropy -= data.weight(row) * responsibilities[c] * _log(responsibilities[c])
+            }
+        }
+        switch initialization {
+        case .kMeans:
+            let lloyd = try KMeans.seededLloyd(data, clusterCount: k, threadCount: threadCount, using: &generator)
+            try lloyd.centroids.elements.withUnsafeBufferPointer { centroids in
+                try accumulate(data, into: &accumulator) { _, x, responsibilities in
+                    let nearest = lloyd.nearest(x, centroids: centroids.baseAddress.unsafelyUnwrapped).cluster
+                    for c in 0..<k { responsibilities[c] = c == nearest ? 1 : 0 }
+                }
+            }
+        case .responsibilities(let given):
+            try accumulate(data, into: &accumulator) { row, _, responsibilities in
+                for c in 0..<k { responsibilities[c] = given[row, c] }
+                entropyTerm(row, responsibilities)
+            }
+        case .randomResponsibilities:
+            var values = (0..<(data.sampleCount * k)).map { _ in Double.random(in: 0..<1, using: &generator) }
+            for n in 0..<data.sampleCount {
+                let sum = values[(n * k)..<((n + 1) * k)].reduce(0, +)
+                for c in 0..<k { values[n * k + c] /= sum }
+            }
+            try accumulate(data, into: &accumulator) { row, _, responsibilities in
+                for c in 0..<k { responsibilities[c] = values[row * k + c] }
+                entropyTerm(row, responsibilities)
+            }
+        case .parameters, .randomFromData:
+            throw EMError.invalidParameter(
+                name: "initialization", value: "\(initialization)", expected: "k-means, random or given responsibilities")
+        }
+        var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: scatterShape)
         accumulator.merge(into: &moments)
-        return try parameters(
-            from: moments, covarianceType: options.covarianceType, fitSettings: options.settings,
-            worstFitted: WorstFittedSamples(capacity: 0))
+        return (moments, entropy)
     }
 
     /// Adds every row, weighted by its sample weight times the responsibilities `assign` gives
@@ -260,5 +269,27 @@ extension RowDataset {
         try GaussianMixture.accumulate(self, into: &accumulator) { _, _, r in r[0] = 1 }
         accumulator.merge(into: &pooled)
         return pooled
+    }
+}
+
+extension GaussianMixture.Initialization {
+    /// Checks given responsibilities: `sampleCount × componentCount`, each row non-negative and
+    /// summing to 1 (within 1e-6). Other initialisations pass.
+    ///
+    /// - Throws: `EMError.invalidParameter` naming the shape or the first bad row (1-based).
+    func validate(sampleCount: Int, componentCount k: Int) throws {
+        guard case .responsibilities(let given) = self else { return }
+        guard given.rowCount == sampleCount, given.columnCount == k else {
+            throw EMError.invalidParameter(
+                name: "responsibilities", value: "\(given.rowCount)×\(given.columnCount)",
+                expected: "\(sampleCount)×\(k) (samples × components)")
+        }
+        for n in 0..<given.rowCount {
+            let row = given.row(n)
+            guard row.allSatisfy({ $0 >= 0 && $0.isFinite }), abs(row.reduce(0, +) - 1) <= 1e-6 else {
+                throw EMError.invalidParameter(
+                    name: "responsibilities", value: "row \(n + 1): \(row)", expected: "non-negative values summing to 1")
+            }
+        }
     }
 }

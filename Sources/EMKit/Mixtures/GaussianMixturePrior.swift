@@ -54,13 +54,7 @@ public struct GaussianMixturePrior: Sendable, Equatable {
             throw EMError.invalidParameter(
                 name: "prior degreesOfFreedom", value: "\(degreesOfFreedom)", expected: "a finite number > d − 1 = \(d - 1)")
         }
-        guard scale.rowCount == d, scale.columnCount == d, scale.isFinite, scale.asymmetry <= 1e-10,
-            Cholesky(symmetric: scale.elements, dimension: d) != nil
-        else {
-            throw EMError.invalidParameter(
-                name: "prior scale", value: "a \(scale.rowCount)×\(scale.columnCount) matrix",
-                expected: "a symmetric positive-definite \(d)×\(d) matrix")
-        }
+        try scale.checkCovariance(dimension: d, name: "prior scale")
         guard weightPseudoCount >= 0, weightPseudoCount.isFinite else {
             throw EMError.invalidParameter(
                 name: "prior weightPseudoCount", value: "\(weightPseudoCount)", expected: "a finite number ≥ 0")

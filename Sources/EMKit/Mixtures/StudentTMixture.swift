@@ -256,21 +256,6 @@ extension StudentTMixture: EMModel {
     }
 }
 
-/// The digamma function ψ(x) = d/dx log Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x
-/// up to x ≥ 10, then the asymptotic series (error below 1e-15 there).
-func digamma(_ x: Double) -> Double {
-    var value = 0.0
-    var y = x
-    while y < 10 {
-        value -= 1 / y
-        y += 1
-    }
-    let inverse = 1 / y
-    let inverse2 = inverse * inverse
-    let series = inverse2 * (1.0 / 12 - inverse2 * (1.0 / 120 - inverse2 * (1.0 / 252 - inverse2 * (1.0 / 240 - inverse2 * (1.0 / 132)))))
-    return value + _log(y) - inverse / 2 - series
-}
-
 extension StudentTMixture {
     /// Fits a Student-t mixture by ECM. Each restart starts from a k-means initialisation of a
     /// Gaussian mixture (its weights, means and covariances) with ν = `initialDegreesOfFreedom`,

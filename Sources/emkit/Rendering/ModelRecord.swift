@@ -8,6 +8,15 @@ import Darwin
 
 /// Builds the fit records of model files.
 enum ModelRecord {
+    /// The model file's name for a stop reason.
+    static func name(of reason: StopReason) -> String {
+        switch reason {
+        case .converged: return "converged"
+        case .reachedIterationLimit: return "iteration-limit"
+        case .degenerateComponent: return "degenerate-component"
+        }
+    }
+
     /// The fit record of a fit with `parameterCount` free parameters on `samples` rows.
     static func fitRecord<Model>(
         for fit: EMResult<Model>, parameterCount: Int, samples: Int, seed: UInt64, restarts: Int
@@ -16,15 +25,9 @@ enum ModelRecord {
         let logPrior = fit.model.logPrior()
         let logLikelihoodSum = fit.logLikelihood * fit.sampleWeight - logPrior
         let p = Double(parameterCount)
-        let stopReason: String
-        switch fit.stopReason {
-        case .converged: stopReason = "converged"
-        case .reachedIterationLimit: stopReason = "iteration-limit"
-        case .degenerateComponent: stopReason = "degenerate-component"
-        }
         return GaussianMixtureFile.FitRecord(
             logLikelihood: logLikelihoodSum / fit.sampleWeight, iterations: fit.iterations, converged: fit.converged,
-            stopReason: stopReason, bic: -2 * logLikelihoodSum + p * log(fit.sampleWeight),
+            stopReason: name(of: fit.stopReason), bic: -2 * logLikelihoodSum + p * log(fit.sampleWeight),
             aic: -2 * logLikelihoodSum + 2 * p, samples: samples, sampleWeight: fit.sampleWeight,
             parameterCount: parameterCount, restarts: restarts, seed: seed, history: fit.history,
             logPrior: logPrior == 0 ? nil : logPrior)

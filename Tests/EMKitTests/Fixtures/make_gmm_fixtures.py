@@ -127,18 +127,7 @@ def main():
 
     # ---------------- helpers ----------------
 
-    def to_full(cov, sk_type, k, d):
-        """Covariances in sklearn's per-type shape -> K x D x D."""
-        cov = np.asarray(cov, dtype=np.float64)
-        if sk_type == "full":
-            return cov.reshape(k, d, d)
-        if sk_type == "tied":
-            return np.repeat(cov.reshape(1, d, d), k, axis=0)
-        if sk_type == "diag":
-            return np.array([np.diag(cov[i]) for i in range(k)])
-        if sk_type == "spherical":
-            return np.array([np.eye(d) * cov[i] for i in range(k)])
-        raise ValueError(sk_type)
+    from sklearn_shapes import covariances_to_full as to_full
 
     def precisions_from(cov, sk_type):
         if sk_type == "full":
