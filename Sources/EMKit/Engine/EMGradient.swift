@@ -7,8 +7,9 @@
 ///
 /// so a model needs only the gradient and Hessian of its expected complete-data log-likelihood,
 /// not a closed-form maximiser. Near the optimum it behaves like EM, and it converges to the same
-/// fixed points. The step is halved (up to 30 times) while the new θ is not a valid model, and
-/// the engine checks that the likelihood never decreases, as for any generalised EM.
+/// fixed points. The step is halved (up to 30 times) while the new θ is not a valid model or,
+/// for a model that can evaluate Q, while Q would fall; the engine checks that the likelihood
+/// never decreases, as for any generalised EM.
 ///
 /// Conform by supplying `parameters`, `replacingParameters(with:)` (from
 /// `ParameterVectorConvertible`), `gradient(of:)` and `hessian(of:)`; `maximized(from:)` comes
@@ -18,6 +19,15 @@ public protocol EMGradientModel: EMModel, ParameterVectorConvertible {
     func gradient(of statistics: Statistics) -> [Double]
     /// ∇²Q(θ | θₜ) at θ = θₜ, row-major, `p × p`; negative definite near a maximum.
     func hessian(of statistics: Statistics) -> [Double]
+    /// Q(θ′ | θₜ) for a candidate θ′ (up to a constant), when the model can evaluate it: the
+    /// M-step then also halves the Newton step until Q does not fall (beyond 1e-10 relative, its
+    /// rounding), which makes it a generalised EM step and the likelihood monotone. Default
+    /// `nil`: no such check.
+    func expectedCompleteLogLikelihood(of candidate: Self, statistics: Statistics) -> Double?
+}
+
+extension EMGradientModel {
+    public func expectedCompleteLogLikelihood(of candidate: Self, statistics: Statistics) -> Double? { nil }
 }
 
 extension EMGradientModel {
@@ -49,11 +59,22 @@ extension EMGradientModel {
             for k in (i + 1)..<max(p, i + 1) { s -= l[k * p + i] * step[k] }
             step[i] = s / l[i * p + i]
         }
+        let current = expectedCompleteLogLikelihood(of: self, statistics: statistics)
         var scale = 1.0
+        var foundValid = false
         for _ in 0..<30 {
-            if let next = replacingParameters(with: (0..<p).map { theta[$0] + scale * step[$0] }) { return next }
+            if let next = replacingParameters(with: (0..<p).map { theta[$0] + scale * step[$0] }) {
+                foundValid = true
+                // Q is a sum of large terms; a fall within its rounding (1e-10 relative) is no fall.
+                guard let current, let proposed = expectedCompleteLogLikelihood(of: next, statistics: statistics),
+                    proposed < current - 1e-10 * max(1, abs(current))
+                else { return next }
+            }
             scale /= 2
         }
-        throw EMError.degenerateComponent(component: 0, iteration: 0, reason: .singularCovariance)
+        // Valid steps that all lower Q (a step at rounding level, at a fixed point): stay put,
+        // which is still a generalised EM step.
+        guard foundValid else { throw EMError.degenerateComponent(component: 0, iteration: 0, reason: .singularCovariance) }
+        return self
     }
 }
