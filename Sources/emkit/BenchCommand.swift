@@ -35,6 +35,9 @@ extension EMKitCommand {
         @Option(name: .long, help: "text or json.")
         var format: OutputFormat = .text
 
+        @Flag(name: .long, help: "Instead: E-steps and seconds of plain EM and SQUAREM to the same log-likelihood on slow, overlapping problems (Gaussian, binomial, gamma, HMM).")
+        var squarem = false
+
         @Flag(name: .long, help: "Instead: the missing-data table (estimation error and imputation RMSE against column means, by N and missing rate).")
         var missingData = false
 
@@ -45,6 +48,7 @@ extension EMKitCommand {
 
         func run() throws {
             if missingData { return try missingDataTable() }
+            if squarem { return try SQUAREMBenchmark.run(threads: threads) }
             var generator = SeededGenerator(seed: 2026)
             let truth = try randomMixture(using: &generator)
             let (samples, _) = truth.sample(count: n, using: &generator)

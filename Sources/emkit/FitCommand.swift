@@ -70,10 +70,6 @@ extension EMKitCommand {
         @Option(name: .long, help: "Accelerate EM: none, or squarem (Varadhan & Roland 2008, with the monotonicity safeguard).")
         var accelerate: Acceleration = .none
 
-        enum Acceleration: String, ExpressibleByArgument, CaseIterable {
-            case none, squarem
-        }
-
         @Flag(name: .long, help: "Stepwise (mini-batch) EM: an M-step after every batch; --max-iterations counts passes over the data.")
         var stepwise = false
 
@@ -123,6 +119,10 @@ extension EMKitCommand {
             if model == .studentT && prior.choice != .none {
                 throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
             }
+            if accelerate == .squarem && (model == .studentT || model == .vbGaussian) {
+                throw ValidationError("--accelerate squarem is for the Gaussian and discrete families, not --model \(model.rawValue)")
+            }
+            if accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
             if model == .vbGaussian && prior.choice != .none {
                 throw ValidationError("--prior is for MAP-EM; --model vb-gaussian has its own priors (--weight-prior, --concentration)")
             }
@@ -168,7 +168,6 @@ extension EMKitCommand {
             var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
             (dataset, options.stepwise) = try stepwiseSetting(dataset)
             options.squarem = accelerate == .squarem
-            if options.squarem && options.stepwise != nil { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
             // A prior keeps covariances positive definite by itself, so it needs no regularisation.
             let gaussianPrior = try prior.gaussianPrior(for: dataset, componentCount: components, covarianceType: covariance)
             options.settings = .init(
@@ -343,6 +342,7 @@ extension EMKitCommand.Fit {
         }
         let (dataset, schedule) = try stepwiseSetting(opened.dataset)
         options.stepwise = schedule
+        options.squarem = accelerate == .squarem
         let clock = ContinuousClock()
         let started = clock.now
         let fit: EMResult<FiniteMixture<Component>>

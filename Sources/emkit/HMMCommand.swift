@@ -149,6 +149,9 @@ extension EMKitCommand.HMM {
 
         @OptionGroup var em: EMOptionGroup
 
+        @Option(name: .long, help: "Accelerate Baum–Welch: none, or squarem (Varadhan & Roland 2008, with the monotonicity safeguard).")
+        var accelerate: Acceleration = .none
+
         @Flag(name: .long, help: "Print the fit's wall-clock seconds and peak memory to standard error as one JSON line.")
         var reportTiming = false
 
@@ -226,6 +229,7 @@ extension EMKitCommand.HMM {
             options.settings.startPseudoCount = priorCount
             options.settings.transitionPseudoCount = priorCount
             options.emissionPrior = emissionPrior
+            options.squarem = accelerate == .squarem
             options.em = em.emOptions
             if let initFrom {
                 let model = try start(initFrom)

@@ -60,4 +60,49 @@ struct SQUAREMTests {
         singular[3 + 6] = -1  // the first covariance's (0, 0) entry
         #expect(model.replacingParameters(with: singular) == nil)
     }
+
+    /// E-steps of plain EM until its objective (`history`) first reaches `target`.
+    static func plainSteps(to target: Double, history: [Double]) -> Int? {
+        history.firstIndex { $0 >= target }.map { $0 + 1 }
+    }
+
+    @Test("any model with a parameter vector: a binomial mixture and a categorical HMM reach plain EM's log-likelihood in fewer E-steps")
+    func otherModels() throws {
+        // Two nearly equal coins: a slow, overlapping binomial mixture.
+        var generator = SeededGenerator(seed: 5)
+        let rows = (0..<2000).map { _ -> [Double] in
+            let p = Double.random(in: 0..<1, using: &generator) < 0.5 ? 0.45 : 0.6
+            let heads = (0..<20).reduce(0) { count, _ in count + (Double.random(in: 0..<1, using: &generator) < p ? 1 : 0) }
+            return [Double(heads), 20]
+        }
+        let coins = try RowDataset(Matrix(rows: rows))
+        var options = FiniteMixture<Binomial>.FitOptions(componentCount: 2)
+        options.em = EMOptions(tolerance: 1e-11, maxIterations: 5000)
+        options.squarem = true
+        let fast = try FiniteMixture<Binomial>.fit(coins, options: options)
+        options.squarem = false
+        options.em = EMOptions(tolerance: 0, maxIterations: 3000)  // measured: plain needs 962 E-steps, SQUAREM 89
+        let plain = try FiniteMixture<Binomial>.fit(coins, options: options)
+        let coinSteps = try #require(fast.expectationSteps)
+        let coinPlain = try #require(Self.plainSteps(to: fast.logLikelihood, history: plain.history))
+        #expect(fast.converged && fast.warnings.isEmpty)
+        #expect(coinPlain >= 3 * coinSteps, "binomial: plain \(coinPlain) E-steps, SQUAREM \(coinSteps)")
+        for (before, after) in zip(fast.history, fast.history.dropFirst()) { #expect(after >= before - 1e-12 * abs(before)) }
+
+        // The occasionally dishonest casino.
+        let rolls = try CSVReader.read(path: Fixtures.path("hmm_casino.csv")).samples
+        let casino = try SequenceDataset(try RowDataset(rolls))
+        var hmm = CategoricalHMM.FitOptions(stateCount: 2)
+        hmm.em = EMOptions(tolerance: 1e-10, maxIterations: 5000)
+        hmm.squarem = true
+        let fastHMM = try CategoricalHMM.fit(casino, options: hmm)
+        hmm.squarem = false
+        hmm.em = EMOptions(tolerance: 0, maxIterations: 4000)  // measured: plain needs 2,628 E-steps, SQUAREM 163
+        let plainHMM = try CategoricalHMM.fit(casino, options: hmm)
+        let hmmSteps = try #require(fastHMM.expectationSteps)
+        let hmmPlain = try #require(Self.plainSteps(to: fastHMM.logLikelihood, history: plainHMM.history))
+        #expect(fastHMM.converged && fastHMM.warnings.isEmpty)
+        #expect(hmmPlain >= 3 * hmmSteps, "HMM: plain \(hmmPlain) E-steps, SQUAREM \(hmmSteps)")
+        for (before, after) in zip(fastHMM.history, fastHMM.history.dropFirst()) { #expect(after >= before - 1e-12 * abs(before)) }
+    }
 }

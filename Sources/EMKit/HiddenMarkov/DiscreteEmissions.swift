@@ -150,3 +150,24 @@ public struct PoissonEmission: HMMEmission {
         return nil
     }
 }
+
+extension CategoricalEmission {
+    /// The emission probabilities, row after row.
+    public var parameterVector: [Double] { probabilities.elements }
+
+    public func replacingParameters(with vector: [Double]) -> CategoricalEmission? {
+        guard vector.count == probabilities.elements.count else { return nil }
+        return try? CategoricalEmission(
+            probabilities: Matrix(rowCount: probabilities.rowCount, columnCount: probabilities.columnCount, elements: vector))
+    }
+}
+
+extension PoissonEmission {
+    /// The rates, row after row.
+    public var parameterVector: [Double] { rates.elements }
+
+    public func replacingParameters(with vector: [Double]) -> PoissonEmission? {
+        guard vector.count == rates.elements.count else { return nil }
+        return try? PoissonEmission(rates: Matrix(rowCount: rates.rowCount, columnCount: rates.columnCount, elements: vector))
+    }
+}

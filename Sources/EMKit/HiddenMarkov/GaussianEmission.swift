@@ -109,3 +109,12 @@ public struct GaussianEmission: HMMEmission {
         return nil
     }
 }
+
+extension GaussianEmission {
+    /// The states' Gaussians as a mixture's parameter vector (its unused weights included).
+    public var parameterVector: [Double] { gaussians.parameterVector }
+
+    public func replacingParameters(with vector: [Double]) -> GaussianEmission? {
+        gaussians.replacingParameters(with: vector).map(GaussianEmission.init(gaussians:))
+    }
+}

@@ -192,3 +192,22 @@ extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
         }
     }
 }
+
+extension GaussianMixtureEmission {
+    /// Each state's mixture parameter vector, state after state.
+    public var parameterVector: [Double] { mixtures.flatMap(\.parameterVector) }
+
+    public func replacingParameters(with vector: [Double]) -> GaussianMixtureEmission? {
+        var result = self
+        var offset = 0
+        for s in mixtures.indices {
+            let count = mixtures[s].parameterVector.count
+            guard offset + count <= vector.count,
+                let mixture = mixtures[s].replacingParameters(with: Array(vector[offset..<(offset + count)]))
+            else { return nil }
+            result.mixtures[s] = mixture
+            offset += count
+        }
+        return offset == vector.count ? result : nil
+    }
+}

@@ -101,3 +101,19 @@ extension HiddenMarkovModel: EMModel {
         return value
     }
 }
+
+extension HiddenMarkovModel: ParameterVectorConvertible {
+    /// The start probabilities, the transition matrix (row after row), then the emissions'.
+    public var parameterVector: [Double] { startProbabilities + transitionMatrix.elements + emission.parameterVector }
+
+    public func replacingParameters(with vector: [Double]) -> HiddenMarkovModel? {
+        let s = stateCount
+        guard vector.count > s + s * s, vector.allSatisfy(\.isFinite),
+            let newEmission = emission.replacingParameters(with: Array(vector[(s + s * s)...]))
+        else { return nil }
+        return try? HiddenMarkovModel(
+            startProbabilities: Array(vector[0..<s]),
+            transitionMatrix: Matrix(rowCount: s, columnCount: s, elements: Array(vector[s..<(s + s * s)])),
+            emission: newEmission, fitSettings: fitSettings)
+    }
+}

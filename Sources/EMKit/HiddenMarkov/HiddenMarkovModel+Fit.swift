@@ -8,6 +8,9 @@ extension HiddenMarkovModel {
         /// Tolerance, iterations, restarts, seed, threads, observer. The engine's log-likelihood
         /// is per observation.
         public var em: EMOptions = EMOptions()
+        /// Accelerate Baum–Welch with SQUAREM (`ExpectationMaximization.fitSQUAREM`);
+        /// `em.maxIterations` then counts SQUAREM cycles. Default `false`.
+        public var squarem: Bool = false
         /// A conjugate prior on Gaussian (or Gaussian-mixture) emissions: the M-step then returns
         /// their posterior mode (MAP-EM). Default `nil`: maximum likelihood.
         public var emissionPrior: GaussianMixturePrior? = nil
@@ -32,6 +35,7 @@ extension HiddenMarkovModel {
         model.fitSettings = options.settings
         model.emission = try model.emission.withPrior(options.emissionPrior)
         try model.validate(data)
+        if options.squarem { return try ExpectationMaximization.fitSQUAREM(data, options: options.em) { _, _ in model } }
         return try ExpectationMaximization.fit(data, options: options.em) { _, _ in model }
     }
 
@@ -49,7 +53,7 @@ extension HiddenMarkovModel {
         }
         try options.em.validate()
         var validated = false
-        return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
+        let initial: (Int, inout SeededGenerator) throws -> HiddenMarkovModel = { _, generator in
             let emission = try initialEmission(&generator).withPrior(options.emissionPrior)
             guard emission.stateCount == s else {
                 throw EMError.invalidParameter(name: "stateCount", value: "\(s)", expected: "the emission's \(emission.stateCount) states")
@@ -64,6 +68,8 @@ extension HiddenMarkovModel {
             }
             return model
         }
+        if options.squarem { return try ExpectationMaximization.fitSQUAREM(data, options: options.em, initialModel: initial) }
+        return try ExpectationMaximization.fit(data, options: options.em, initialModel: initial)
     }
 }
 

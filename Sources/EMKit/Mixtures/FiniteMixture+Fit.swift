@@ -22,6 +22,9 @@ extension FiniteMixture {
         public var em: EMOptions = EMOptions()
         /// When set, stepwise (mini-batch) EM; `em.maxIterations` counts epochs.
         public var stepwise: StepwiseSchedule? = nil
+        /// Accelerate EM with SQUAREM (`ExpectationMaximization.fitSQUAREM`); `em.maxIterations`
+        /// then counts SQUAREM cycles. Default `false`.
+        public var squarem: Bool = false
 
         /// Options for a K-component fit; the rest keep their defaults.
         public init(componentCount: Int) { self.componentCount = componentCount }
@@ -85,6 +88,7 @@ extension FiniteMixture {
         if let schedule = options.stepwise {
             return try ExpectationMaximization.fitStepwise(data, options: options.em, schedule: schedule, initialModel: initial)
         }
+        if options.squarem { return try ExpectationMaximization.fitSQUAREM(data, options: options.em, initialModel: initial) }
         return try ExpectationMaximization.fit(data, options: options.em, initialModel: initial)
     }
 

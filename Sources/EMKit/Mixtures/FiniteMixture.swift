@@ -211,3 +211,21 @@ extension FiniteMixture: EMModel {
         return result
     }
 }
+
+extension FiniteMixture: ParameterVectorConvertible {
+    /// The weights, then each component's `parameterVector`.
+    public var parameterVector: [Double] { weights + components.flatMap(\.parameterVector) }
+
+    public func replacingParameters(with vector: [Double]) -> FiniteMixture? {
+        let k = componentCount
+        let stride = components[0].parameterVector.count
+        guard vector.count == k + k * stride, vector.allSatisfy(\.isFinite) else { return nil }
+        let newWeights = Array(vector[0..<k])
+        guard newWeights.allSatisfy({ $0 > 0 }) else { return nil }
+        let total = newWeights.reduce(0, +)
+        guard let newComponents = try? (0..<k).map({ c in
+            try Component(parameterVector: Array(vector[(k + c * stride)..<(k + (c + 1) * stride)]))
+        }) else { return nil }
+        return try? FiniteMixture(weights: newWeights.map { $0 / total }, components: newComponents, fitSettings: fitSettings)
+    }
+}

@@ -43,3 +43,8 @@ struct EMOptionGroup: ParsableArguments {
         return options
     }
 }
+
+/// `--accelerate none|squarem`, shared by `fit` and `hmm fit`.
+enum Acceleration: String, ExpressibleByArgument, CaseIterable {
+    case none, squarem
+}

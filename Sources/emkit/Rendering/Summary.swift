@@ -42,7 +42,11 @@ extension Summary {
     static func objectiveLines<Model>(
         _ fit: EMResult<Model>, record: GaussianMixtureFile.FitRecord?, per unit: String = "sample"
     ) -> [String] {
-        var lines = ["Mean log-likelihood per \(unit): \(Format.number(record?.logLikelihood ?? fit.logLikelihood, digits: 10))"]
+        var lines: [String] = []
+        if let steps = fit.expectationSteps {
+            lines.append("SQUAREM: \(fit.iterations) cycles, \(steps) E-steps over all restarts")
+        }
+        lines.append("Mean log-likelihood per \(unit): \(Format.number(record?.logLikelihood ?? fit.logLikelihood, digits: 10))")
         if let logPrior = record?.logPrior {
             lines.append(
                 "Log-prior: \(Format.number(logPrior, digits: 10)); mean log-posterior per \(unit) (the MAP objective): "
