@@ -169,10 +169,10 @@ extension EMKitCommand.HMM {
             if let regularization, !(regularization >= 0 && regularization.isFinite) {
                 throw ValidationError("--regularization must be a finite number ≥ 0, got \(regularization)")
             }
-            if prior.choice != .none && (emission == .categorical || emission == .poisson) {
+            if case .file = prior.choice, emission == .categorical || emission == .poisson {
                 throw ValidationError(
-                    "--prior is for Gaussian and gmm emissions; for \(emission.rawValue) emissions use --prior-count "
-                        + "(a Dirichlet prior on start and transition probabilities)")
+                    "a prior file describes a Gaussian prior; for \(emission.rawValue) emissions use --prior default "
+                        + "(pseudo-count 1 on the emissions) and --prior-count (start and transitions)")
             }
         }
 
@@ -192,7 +192,9 @@ extension EMKitCommand.HMM {
         func run() throws {
             let (dataset, columns) = try sequences.read(data, dataOptions: dataOptions)
             let componentCount = emission == .gmm ? states * mixtureComponents : states
-            let emissionPrior = try prior.gaussianPrior(for: dataset.rows, componentCount: componentCount, covarianceType: covariance)
+            let gaussian = emission == .gaussian || emission == .gmm
+            let emissionPrior = gaussian
+                ? try prior.gaussianPrior(for: dataset.rows, componentCount: componentCount, covarianceType: covariance) : nil
             // A prior keeps covariances positive definite by itself, so it needs no regularisation.
             let regularization = regularization ?? (emissionPrior == nil ? 1e-6 : 0)
             let clock = ContinuousClock()
@@ -229,6 +231,8 @@ extension EMKitCommand.HMM {
             options.settings.startPseudoCount = priorCount
             options.settings.transitionPseudoCount = priorCount
             options.emissionPrior = emissionPrior
+            // --prior default on discrete emissions: Laplace smoothing.
+            options.emissionPseudoCount = prior.choice == .fraleyRaftery && (emission == .categorical || emission == .poisson) ? 1 : 0
             options.squarem = accelerate == .squarem
             options.em = em.emOptions
             if let initFrom {

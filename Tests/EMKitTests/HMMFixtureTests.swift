@@ -255,7 +255,11 @@ struct HMMCommandLineTests {
         let categorical = try CommandRunner.run([
             "hmm", "fit", Fixtures.path("hmm_casino.csv"), "--states", "2", "--emission", "categorical", "--prior", "default",
         ])
-        #expect(categorical.status == 64 && categorical.standardError.contains("use --prior-count"))
+        #expect(categorical.status == 0 && categorical.standardOutput.contains("Log-prior: "), "\(categorical.standardError)")
+        let priorFile = try CommandRunner.run([
+            "hmm", "fit", Fixtures.path("hmm_casino.csv"), "--states", "2", "--emission", "categorical", "--prior", "prior.json",
+        ])
+        #expect(priorFile.status == 64 && priorFile.standardError.contains("a prior file describes a Gaussian prior"))
     }
 }
 

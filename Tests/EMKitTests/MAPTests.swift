@@ -116,6 +116,40 @@ struct MAPTests {
         }
     }
 
+    @Test("categorical HMM emissions with a Dirichlet pseudo-count: p = (expected count + a) / (occupancy + M a), monotone")
+    func categoricalEmissionPseudoCount() throws {
+        // Symbol 5 never appears, so maximum likelihood would give it probability 0.
+        let rolls = try CSVReader.read(path: Fixtures.path("hmm_casino.csv")).samples
+        var observed = rolls
+        for t in 0..<observed.rowCount where observed[t, 0] == 5 { observed[t, 0] = 4 }
+        let data = try SequenceDataset(try RowDataset(observed))
+        let start = try CategoricalHMM(
+            startProbabilities: [0.5, 0.5], transitionMatrix: Matrix(rows: [[0.9, 0.1], [0.2, 0.8]]),
+            emission: CategoricalEmission(probabilities: Matrix(rows: [
+                [0.2, 0.2, 0.2, 0.2, 0.1, 0.1], [0.1, 0.1, 0.1, 0.1, 0.3, 0.3],
+            ])))
+        var options = CategoricalHMM.FitOptions(stateCount: 2)
+        options.emissionPseudoCount = 1
+        options.em = EMOptions(tolerance: 0, maxIterations: 1)
+        let next = try CategoricalHMM.fit(data, options: options, from: start).model
+        let gamma = try start.posteriors(data)
+        for s in 0..<2 {
+            let occupancy = (0..<observed.rowCount).reduce(0) { $0 + gamma[$1, s] }
+            for m in 0..<6 {
+                let count = (0..<observed.rowCount).reduce(0) { $0 + (observed[$1, 0] == Double(m) ? gamma[$1, s] : 0) }
+                expectClose(next.emission.probabilities[s, m], (count + 1) / (occupancy + 6), relative: 1e-10, "p[\(s), \(m)]")
+            }
+            #expect(next.emission.probabilities[s, 5] > 0)
+        }
+        options.em = EMOptions(tolerance: 0, maxIterations: 50)
+        let fit = try CategoricalHMM.fit(data, options: options, from: start)
+        for (before, after) in zip(fit.history, fit.history.dropFirst()) {
+            #expect(after >= before - 1e-12 * abs(before), "log-posterior fell from \(before) to \(after)")
+        }
+        #expect(fit.model.logPrior() < 0)
+        #expect(throws: EMError.self) { _ = try GaussianEmission(means: Matrix(rows: [[0]]), covariances: [.identity(1)], covarianceType: .full).withPseudoCount(1) }
+    }
+
     @Test("a categorical HMM takes no Gaussian prior")
     func categoricalHasNoGaussianPrior() throws {
         let emission = try CategoricalEmission(probabilities: Matrix(rows: [[0.5, 0.5], [0.2, 0.8]]))

@@ -3,6 +3,9 @@
 public struct CategoricalEmission: HMMEmission {
     /// `S × M` emission probabilities, each row summing to 1.
     public internal(set) var probabilities: Matrix
+    /// a ≥ 0, added to every expected symbol count in the M-step: a Dirichlet(1 + a) prior on
+    /// each state's probabilities (MAP; 1 is Laplace smoothing). Default 0.
+    public internal(set) var pseudoCount: Double = 0
 
     /// Emissions with the given `S × M` probabilities.
     ///
@@ -53,10 +56,11 @@ public struct CategoricalEmission: HMMEmission {
 
     public func maximized(from statistics: [Double]) throws -> CategoricalEmission {
         var result = self
+        let a = pseudoCount
         for c in 0..<stateCount {
-            let total = (0..<symbolCount).reduce(0) { $0 + statistics[c * symbolCount + $1] }
+            let total = (0..<symbolCount).reduce(0) { $0 + statistics[c * symbolCount + $1] } + Double(symbolCount) * a
             guard total > 0 else { throw EMError.degenerateComponent(component: c, iteration: 0, reason: .emptyComponent) }
-            for m in 0..<symbolCount { result.probabilities[c, m] = statistics[c * symbolCount + m] / total }
+            for m in 0..<symbolCount { result.probabilities[c, m] = (statistics[c * symbolCount + m] + a) / total }
         }
         return result
     }
@@ -78,6 +82,9 @@ public struct CategoricalEmission: HMMEmission {
 public struct PoissonEmission: HMMEmission {
     /// `S × d` rates.
     public internal(set) var rates: Matrix
+    /// a ≥ 0, added to every expected count sum in the M-step: a Gamma(1 + a, 0) prior on each
+    /// rate (MAP; keeps rates above 0). Default 0.
+    public internal(set) var pseudoCount: Double = 0
 
     /// Emissions with the given `S × d` rates.
     ///
@@ -135,7 +142,7 @@ public struct PoissonEmission: HMMEmission {
         for c in 0..<stateCount {
             let total = statistics[c * (d + 1)]
             guard total > 0 else { throw EMError.degenerateComponent(component: c, iteration: 0, reason: .emptyComponent) }
-            for j in 0..<d { result.rates[c, j] = statistics[c * (d + 1) + 1 + j] / total }
+            for j in 0..<d { result.rates[c, j] = (statistics[c * (d + 1) + 1 + j] + pseudoCount) / total }
         }
         return result
     }
@@ -156,9 +163,27 @@ extension CategoricalEmission {
     public var parameterVector: [Double] { probabilities.elements }
 
     public func replacingParameters(with vector: [Double]) -> CategoricalEmission? {
-        guard vector.count == probabilities.elements.count else { return nil }
-        return try? CategoricalEmission(
-            probabilities: Matrix(rowCount: probabilities.rowCount, columnCount: probabilities.columnCount, elements: vector))
+        guard vector.count == probabilities.elements.count,
+            var result = try? CategoricalEmission(
+                probabilities: Matrix(rowCount: probabilities.rowCount, columnCount: probabilities.columnCount, elements: vector))
+        else { return nil }
+        result.pseudoCount = pseudoCount
+        return result
+    }
+
+    /// The same emissions with pseudo-count `count` (a Dirichlet(1 + count) prior per state).
+    ///
+    /// - Throws: `EMError.invalidParameter` for a negative or non-finite count.
+    public func withPseudoCount(_ count: Double) throws -> CategoricalEmission {
+        try checkPseudoCount(count)
+        var result = self
+        result.pseudoCount = count
+        return result
+    }
+
+    /// `a Σₛₘ log pₛₘ`: the Dirichlet(1 + a) log-density up to its constant.
+    public func logPrior() -> Double {
+        pseudoCount > 0 ? probabilities.elements.reduce(0) { $0 + xLogP(pseudoCount, $1) } : 0
     }
 }
 
@@ -167,7 +192,34 @@ extension PoissonEmission {
     public var parameterVector: [Double] { rates.elements }
 
     public func replacingParameters(with vector: [Double]) -> PoissonEmission? {
-        guard vector.count == rates.elements.count else { return nil }
-        return try? PoissonEmission(rates: Matrix(rowCount: rates.rowCount, columnCount: rates.columnCount, elements: vector))
+        guard vector.count == rates.elements.count,
+            var result = try? PoissonEmission(rates: Matrix(rowCount: rates.rowCount, columnCount: rates.columnCount, elements: vector))
+        else { return nil }
+        result.pseudoCount = pseudoCount
+        return result
+    }
+
+    /// The same emissions with pseudo-count `count` (a Gamma(1 + count, 0) prior per rate).
+    ///
+    /// - Throws: `EMError.invalidParameter` for a negative or non-finite count.
+    public func withPseudoCount(_ count: Double) throws -> PoissonEmission {
+        try checkPseudoCount(count)
+        var result = self
+        result.pseudoCount = count
+        return result
+    }
+
+    /// `a Σₛⱼ log λₛⱼ`: the Gamma(1 + a, 0) log-density up to its constant.
+    public func logPrior() -> Double {
+        pseudoCount > 0 ? rates.elements.reduce(0) { $0 + xLogP(pseudoCount, $1) } : 0
+    }
+}
+
+/// Checks an emission pseudo-count.
+///
+/// - Throws: `EMError.invalidParameter` unless `count` is finite and ≥ 0.
+private func checkPseudoCount(_ count: Double) throws {
+    guard count >= 0, count.isFinite else {
+        throw EMError.invalidParameter(name: "emission pseudo-count", value: "\(count)", expected: "a finite number ≥ 0")
     }
 }

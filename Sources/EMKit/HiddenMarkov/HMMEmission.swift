@@ -49,6 +49,12 @@ public protocol HMMEmission: Sendable, ParameterVectorConvertible {
     /// - Throws: `EMError.invalidParameter` when the family takes no Gaussian prior.
     func withPrior(_ prior: GaussianMixturePrior?) throws -> Self
 
+    /// The same emissions, refitted with `count` added to every expected count (a Dirichlet
+    /// prior on categorical probabilities, a Gamma prior on Poisson rates; 0: none).
+    ///
+    /// - Throws: `EMError.invalidParameter` when the family takes no pseudo-counts, or `count` < 0.
+    func withPseudoCount(_ count: Double) throws -> Self
+
     /// The log-density of the emission parameters under their prior (natural log), 0 without one.
     func logPrior() -> Double
 }
@@ -59,6 +65,15 @@ extension HMMEmission {
         guard prior == nil else {
             throw EMError.invalidParameter(
                 name: "prior", value: "a Gaussian prior", expected: "Gaussian or Gaussian-mixture emissions (not \(Self.familyName))")
+        }
+        return self
+    }
+
+    /// Families without pseudo-counts accept only 0.
+    public func withPseudoCount(_ count: Double) throws -> Self {
+        guard count == 0 else {
+            throw EMError.invalidParameter(
+                name: "emission pseudo-count", value: "\(count)", expected: "categorical or Poisson emissions (not \(Self.familyName))")
         }
         return self
     }

@@ -14,6 +14,9 @@ extension HiddenMarkovModel {
         /// A conjugate prior on Gaussian (or Gaussian-mixture) emissions: the M-step then returns
         /// their posterior mode (MAP-EM). Default `nil`: maximum likelihood.
         public var emissionPrior: GaussianMixturePrior? = nil
+        /// Pseudo-count added to every expected count of categorical or Poisson emissions (a
+        /// Dirichlet or Gamma prior; MAP). Default 0: maximum likelihood.
+        public var emissionPseudoCount: Double = 0
 
         /// Options for an S-state model; the rest keep their defaults.
         public init(stateCount: Int) { self.stateCount = stateCount }
@@ -33,7 +36,7 @@ extension HiddenMarkovModel {
         try options.em.validate()
         var model = start
         model.fitSettings = options.settings
-        model.emission = try model.emission.withPrior(options.emissionPrior)
+        model.emission = try model.emission.withPrior(options.emissionPrior).withPseudoCount(options.emissionPseudoCount)
         try model.validate(data)
         if options.squarem { return try ExpectationMaximization.fitSQUAREM(data, options: options.em) { _, _ in model } }
         return try ExpectationMaximization.fit(data, options: options.em) { _, _ in model }
@@ -54,7 +57,7 @@ extension HiddenMarkovModel {
         try options.em.validate()
         var validated = false
         let initial: (Int, inout SeededGenerator) throws -> HiddenMarkovModel = { _, generator in
-            let emission = try initialEmission(&generator).withPrior(options.emissionPrior)
+            let emission = try initialEmission(&generator).withPrior(options.emissionPrior).withPseudoCount(options.emissionPseudoCount)
             guard emission.stateCount == s else {
                 throw EMError.invalidParameter(name: "stateCount", value: "\(s)", expected: "the emission's \(emission.stateCount) states")
             }
