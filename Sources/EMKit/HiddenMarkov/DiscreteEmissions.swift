@@ -5,7 +5,7 @@ public struct CategoricalEmission: HMMEmission {
     public internal(set) var probabilities: Matrix
     /// a ≥ 0, added to every expected symbol count in the M-step: a Dirichlet(1 + a) prior on
     /// each state's probabilities (MAP; 1 is Laplace smoothing). Default 0.
-    public internal(set) var pseudoCount: Double = 0
+    public var pseudoCount: Double = 0
 
     /// Emissions with the given `S × M` probabilities.
     ///
@@ -84,7 +84,7 @@ public struct PoissonEmission: HMMEmission {
     public internal(set) var rates: Matrix
     /// a ≥ 0, added to every expected count sum in the M-step: a Gamma(1 + a, 0) prior on each
     /// rate (MAP; keeps rates above 0). Default 0.
-    public internal(set) var pseudoCount: Double = 0
+    public var pseudoCount: Double = 0
 
     /// Emissions with the given `S × d` rates.
     ///
@@ -158,7 +158,7 @@ public struct PoissonEmission: HMMEmission {
     }
 }
 
-extension CategoricalEmission {
+extension CategoricalEmission: PseudoCountedEmission {
     /// The emission probabilities, row after row.
     public var parameterVector: [Double] { probabilities.elements }
 
@@ -170,24 +170,9 @@ extension CategoricalEmission {
         result.pseudoCount = pseudoCount
         return result
     }
-
-    /// The same emissions with pseudo-count `count` (a Dirichlet(1 + count) prior per state).
-    ///
-    /// - Throws: `EMError.invalidParameter` for a negative or non-finite count.
-    public func withPseudoCount(_ count: Double) throws -> CategoricalEmission {
-        try checkPseudoCount(count)
-        var result = self
-        result.pseudoCount = count
-        return result
-    }
-
-    /// `a Σₛₘ log pₛₘ`: the Dirichlet(1 + a) log-density up to its constant.
-    public func logPrior() -> Double {
-        pseudoCount > 0 ? probabilities.elements.reduce(0) { $0 + xLogP(pseudoCount, $1) } : 0
-    }
 }
 
-extension PoissonEmission {
+extension PoissonEmission: PseudoCountedEmission {
     /// The rates, row after row.
     public var parameterVector: [Double] { rates.elements }
 
@@ -198,28 +183,31 @@ extension PoissonEmission {
         result.pseudoCount = pseudoCount
         return result
     }
+}
 
-    /// The same emissions with pseudo-count `count` (a Gamma(1 + count, 0) prior per rate).
+/// Emissions whose M-step adds a pseudo-count to every expected count: categorical (a
+/// Dirichlet(1 + a) prior per state) and Poisson (a Gamma(1 + a, 0) prior per rate). Their
+/// parameters are probabilities or rates, so the log-prior is `a Σ log θ` up to a constant.
+public protocol PseudoCountedEmission: HMMEmission {
+    /// a ≥ 0; 0: maximum likelihood.
+    var pseudoCount: Double { get set }
+}
+
+extension PseudoCountedEmission {
+    /// The same emissions with pseudo-count `count`.
     ///
     /// - Throws: `EMError.invalidParameter` for a negative or non-finite count.
-    public func withPseudoCount(_ count: Double) throws -> PoissonEmission {
-        try checkPseudoCount(count)
+    public func withPseudoCount(_ count: Double) throws -> Self {
+        guard count >= 0, count.isFinite else {
+            throw EMError.invalidParameter(name: "emission pseudo-count", value: "\(count)", expected: "a finite number ≥ 0")
+        }
         var result = self
         result.pseudoCount = count
         return result
     }
 
-    /// `a Σₛⱼ log λₛⱼ`: the Gamma(1 + a, 0) log-density up to its constant.
+    /// `a Σ log θ` over every probability or rate θ: the prior's log-density up to its constant.
     public func logPrior() -> Double {
-        pseudoCount > 0 ? rates.elements.reduce(0) { $0 + xLogP(pseudoCount, $1) } : 0
-    }
-}
-
-/// Checks an emission pseudo-count.
-///
-/// - Throws: `EMError.invalidParameter` unless `count` is finite and ≥ 0.
-private func checkPseudoCount(_ count: Double) throws {
-    guard count >= 0, count.isFinite else {
-        throw EMError.invalidParameter(name: "emission pseudo-count", value: "\(count)", expected: "a finite number ≥ 0")
+        pseudoCount > 0 ? parameterVector.reduce(0) { $0 + xLogP(pseudoCount, $1) } : 0
     }
 }
