@@ -1,5 +1,5 @@
 /// The on-disk form of a Gaussian mixture prior (`"kind": "gaussian-prior"`), read by
-/// `emkit fit --prior FILE` and `emkit hmm fit --prior FILE`, documented in `docs/em-variants.md`:
+/// `emkit fit --prior FILE` and `emkit hmm fit --prior FILE`, documented in `docs/variants/map-em.md`:
 ///
 /// ```json
 /// { "format": "emkit-model", "formatVersion": 1, "kind": "gaussian-prior",

@@ -7,7 +7,7 @@ struct PriorOptionGroup: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "MAP-EM: 'default' (Gaussian: Fraley & Raftery's prior built from the data, as mclust's priorControl(); "
-                + "discrete families and emissions: pseudo-count 1), 'none', or a Gaussian prior file (docs/em-variants.md).",
+                + "discrete families and emissions: pseudo-count 1), 'none', or a Gaussian prior file (docs/variants/map-em.md).",
             valueName: "default|none|file"))
     var prior: String = "none"
 
