@@ -123,6 +123,10 @@ extension EMKitCommand {
                 throw ValidationError("--accelerate squarem is for the Gaussian and discrete families, not --model \(model.rawValue)")
             }
             if accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
+            if model == .vbGaussian && `init` == .randomFromData {
+                throw ValidationError("--model vb-gaussian starts from responsibilities: --init kmeans or random")
+            }
+            if model == .vbGaussian && initFrom != nil { throw ValidationError("--init-from is not available with --model vb-gaussian") }
             if model == .vbGaussian && prior.choice != .none {
                 throw ValidationError("--prior is for MAP-EM; --model vb-gaussian has its own priors (--weight-prior, --concentration)")
             }
@@ -272,7 +276,6 @@ extension EMKitCommand.Fit {
     /// Fits a Gaussian mixture by variational Bayes; writes its point estimate as a Gaussian
     /// mixture file whose `history` is the lower bound per sample.
     func fitVariational(_ opened: OpenedData) throws {
-        guard initFrom == nil else { throw ValidationError("--init-from is not available with --model vb-gaussian") }
         var options = VariationalGaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
         options.weightPrior = weightPrior
         options.weightConcentration = concentration
@@ -280,7 +283,7 @@ extension EMKitCommand.Fit {
         switch `init` {
         case .kmeans: options.initialization = .kMeans
         case .random: options.initialization = .randomResponsibilities
-        case .randomFromData: throw ValidationError("--model vb-gaussian starts from responsibilities: --init kmeans or random")
+        case .randomFromData: options.initialization = .kMeans  // refused by validate()
         }
         options.em = em.emOptions
         let clock = ContinuousClock()

@@ -74,9 +74,13 @@ struct MAPTests {
     @Test("a constant column has no default prior, and says so")
     func constantColumn() throws {
         let data = try RowDataset(Matrix(rows: [[1, 5], [2, 5], [3, 5]]))
-        #expect(throws: EMError.self) {
-            _ = try GaussianMixturePrior.fraleyRaftery(for: data, componentCount: 2, covarianceType: .full)
+        func namesColumnTwo(_ error: any Error) -> Bool {
+            guard case EMError.invalidParameter(_, let value, _) = error else { return false }
+            return value == "column 2 without spread (every value is 5.0)"
         }
+        #expect(performing: { _ = try GaussianMixturePrior.fraleyRaftery(for: data, componentCount: 2, covarianceType: .full) },
+                throws: namesColumnTwo)
+        #expect(performing: { _ = try VariationalGaussianMixture.Prior.defaults(for: data, componentCount: 2) }, throws: namesColumnTwo)
     }
 
     @Test("MAP Baum–Welch: Gaussian emissions take the prior's posterior mode; the log-posterior never decreases")

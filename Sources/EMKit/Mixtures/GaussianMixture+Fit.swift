@@ -259,6 +259,20 @@ extension GaussianMixture {
     }
 }
 
+extension GaussianMoments {
+    /// Checks that no column of group 0 is constant, for priors built from the data's covariance.
+    ///
+    /// - Throws: `EMError.invalidParameter` naming the first constant column (1-based).
+    func checkSpread() throws {
+        let d = dimension
+        for j in 0..<d where !(scatter[scatterShape == .full ? j * d + j : j] > 0) {
+            throw EMError.invalidParameter(
+                name: "data", value: "column \(j + 1) without spread (every value is \(means[j]))",
+                expected: "columns that vary, for a prior built from the data: drop the column or give the prior yourself")
+        }
+    }
+}
+
 extension RowDataset {
     /// The weighted mean and centred scatter of all rows, as one group of full moments.
     ///

@@ -86,6 +86,7 @@ public struct GaussianMixturePrior: Sendable, Equatable {
         guard n > 1 else {
             throw EMError.invalidParameter(name: "data", value: "\(n) samples", expected: "at least 2 samples for the default prior")
         }
+        try pooled.checkSpread()
         var covariance = Matrix(rowCount: d, columnCount: d, elements: pooled.scatterMatrix(group: 0).map { $0 / (n - 1) })
         let divisor = _pow(Double(k), 2 / Double(d))
         if covarianceType == .diagonal || covarianceType == .spherical {
@@ -94,14 +95,7 @@ public struct GaussianMixturePrior: Sendable, Equatable {
             for j in 0..<d { covariance[j, j] = meanVariance }
         }
         covariance.elements = covariance.elements.map { $0 / divisor }
-        do {
-            return try GaussianMixturePrior(
-                mean: pooled.means, shrinkage: 0.01, degreesOfFreedom: Double(d) + 2, scale: covariance)
-        } catch EMError.invalidParameter(name: "prior scale", _, _) {
-            throw EMError.invalidParameter(
-                name: "data", value: "a column without spread",
-                expected: "columns that vary, for the default prior (drop constant columns or give a prior file)")
-        }
+        return try GaussianMixturePrior(mean: pooled.means, shrinkage: 0.01, degreesOfFreedom: Double(d) + 2, scale: covariance)
     }
 
     /// The prior for a hidden Markov model's Gaussian states, whose mixture weights are unused:

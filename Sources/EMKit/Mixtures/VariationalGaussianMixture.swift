@@ -73,7 +73,7 @@ public struct VariationalGaussianMixture: Sendable {
         /// scikit-learn's defaults: γ = 1/K (or `weightConcentration`), β₀ = 1, m₀ the data mean,
         /// ν₀ = d, Ψ₀ the data covariance (divisor n − 1).
         ///
-        /// - Throws: `EMError.invalidParameter` for fewer than two samples or a constant column.
+        /// - Throws: `EMError.invalidParameter` for fewer than two samples or a constant column (named).
         public static func defaults(
             for data: RowDataset, componentCount k: Int, weightPrior: WeightPrior = .dirichletProcess,
             weightConcentration: Double? = nil
@@ -83,6 +83,7 @@ public struct VariationalGaussianMixture: Sendable {
             guard n > 1 else {
                 throw EMError.invalidParameter(name: "data", value: "\(n) samples", expected: "at least 2 samples for the default prior")
             }
+            try pooled.checkSpread()
             let d = data.dimension
             let covariance = Matrix(rowCount: d, columnCount: d, elements: pooled.scatterMatrix(group: 0).map { $0 / (n - 1) })
             return try Prior(
