@@ -97,8 +97,8 @@ extension EMKitCommand {
             case vbGaussian = "vb-gaussian"
         }
 
-        @Option(name: .long, help: "With --model vb-gaussian: the prior on the weights.")
-        var weightPrior: VariationalGaussianMixture.WeightPrior = .dirichletProcess
+        @Option(name: .long, help: "With --model vb-gaussian: the prior on the weights (default: dirichlet-process).")
+        var weightPrior: VariationalGaussianMixture.WeightPrior?
 
         @Option(name: .long, help: "With --model vb-gaussian: the weight prior's concentration γ > 0 (default 1/K; smaller switches off more components).")
         var concentration: Double?
@@ -127,6 +127,15 @@ extension EMKitCommand {
                 throw ValidationError("--model vb-gaussian starts from responsibilities: --init kmeans or random")
             }
             if model == .vbGaussian && initFrom != nil { throw ValidationError("--init-from is not available with --model vb-gaussian") }
+            if model == .vbGaussian {
+                let ignored = [
+                    (stepwise, "--stepwise"), (hard, "--hard"), (onDegenerate == .reseed, "--on-degenerate reseed"),
+                    (fixWeights, "--fix-weights"), (priorCount > 0, "--prior-count"),
+                ].filter(\.0).map(\.1)
+                if let first = ignored.first { throw ValidationError("\(first) is not available with --model vb-gaussian") }
+            } else if weightPrior != nil || concentration != nil {
+                throw ValidationError("--weight-prior and --concentration are for --model vb-gaussian")
+            }
             if model == .vbGaussian && prior.choice != .none {
                 throw ValidationError("--prior is for MAP-EM; --model vb-gaussian has its own priors (--weight-prior, --concentration)")
             }
@@ -277,7 +286,7 @@ extension EMKitCommand.Fit {
     /// mixture file whose `history` is the lower bound per sample.
     func fitVariational(_ opened: OpenedData) throws {
         var options = VariationalGaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
-        options.weightPrior = weightPrior
+        options.weightPrior = weightPrior ?? .dirichletProcess
         options.weightConcentration = concentration
         options.regularization = regularization ?? 1e-6
         switch `init` {
@@ -307,7 +316,7 @@ extension EMKitCommand.Fit {
         case .text:
             let used = fit.model.weights.filter { $0 >= 0.01 }.count
             var lines = [
-                "Variational Bayesian Gaussian mixture (\(weightPrior.rawValue) weight prior): \(components) components, "
+                "Variational Bayesian Gaussian mixture (\(options.weightPrior.rawValue) weight prior): \(components) components, "
                     + "\(used) with weight ≥ 0.01, \(covariance.rawValue) covariance, fitted to \(opened.dataset.sampleCount) samples of "
                     + opened.description,
                 fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst(),

@@ -129,7 +129,7 @@ extension EMKitCommand.HMM {
         @Option(name: .long, help: "Gaussian components per state with --emission gmm.")
         var mixtureComponents: Int = 2
 
-        @Option(name: .long, help: "Added to Gaussian covariance diagonals (0: pure maximum likelihood, as hmmlearn with its priors off). Default 1e-6; 0 with --prior.")
+        @Option(name: .long, help: "Added to Gaussian covariance diagonals (0: pure maximum likelihood, as hmmlearn with its priors off). Default 1e-6; 0 with --prior; with --init-from, the model file's.")
         var regularization: Double?
 
         @OptionGroup var prior: PriorOptionGroup

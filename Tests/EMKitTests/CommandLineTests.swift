@@ -173,6 +173,11 @@ struct CommandLineTests {
         let wrongDimension = try CommandRunner.run(["fit", iris, "--columns", features, "-k", "3", "--prior", priorPath])
         #expect(wrongDimension.status != 0)
         #expect(wrongDimension.standardError.contains("the prior in \(priorPath) is for 2 columns but the data have 4"))
+        let typo = try CommandRunner.run(["fit", faithful, "-k", "3", "--prior", "Default"])
+        #expect(typo.status == 64 && typo.standardError.hasPrefix(
+            "Error: --prior takes default, none or the path of a gaussian-prior file; 'Default' is none of them"))
+        let stepwise = try CommandRunner.run(["fit", faithful, "-k", "3", "--prior", "default", "--stepwise"])
+        #expect(stepwise.status == 1 && stepwise.standardError.contains("batch EM (drop the prior or the stepwise schedule)"))
         let studentT = try CommandRunner.run(["fit", faithful, "-k", "2", "--model", "student-t", "--prior", "default"])
         #expect(studentT.status == 64 && studentT.standardError.contains("--prior is for the Gaussian and discrete families"))
     }

@@ -257,7 +257,7 @@ struct HMMCommandLineTests {
         ])
         #expect(categorical.status == 0 && categorical.standardOutput.contains("Log-prior: "), "\(categorical.standardError)")
         let priorFile = try CommandRunner.run([
-            "hmm", "fit", Fixtures.path("hmm_casino.csv"), "--states", "2", "--emission", "categorical", "--prior", "prior.json",
+            "hmm", "fit", Fixtures.path("hmm_casino.csv"), "--states", "2", "--emission", "categorical", "--prior", Fixtures.path("map_fixtures.json"),
         ])
         #expect(priorFile.status == 64 && priorFile.standardError.contains("a prior file describes a Gaussian prior"))
     }

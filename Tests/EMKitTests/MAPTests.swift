@@ -21,9 +21,10 @@ struct MAPTests {
         for a in [0.0, 5.0] {
             var options = GaussianMixture.FitOptions(componentCount: 3)
             options.initialization = .responsibilities(Self.onehot(labels, components: 3))
-            options.settings.prior = try GaussianMixturePrior.fraleyRaftery(
-                for: RowDataset(data), componentCount: 3, covarianceType: .full)
-            options.settings.prior?.weightPseudoCount = a
+            let mclust = try GaussianMixturePrior.fraleyRaftery(for: RowDataset(data), componentCount: 3, covarianceType: .full)
+            options.settings.prior = try GaussianMixturePrior(
+                mean: mclust.mean, shrinkage: mclust.shrinkage, degreesOfFreedom: mclust.degreesOfFreedom, scale: mclust.scale,
+                weightPseudoCount: a)
             options.em.maxIterations = 0
             let fit = try GaussianMixture.fit(RowDataset(data), options: options)
             let counts = (0..<3).map { c in Double(labels.filter { $0 == c }.count) }

@@ -180,6 +180,8 @@ extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
             }
             var mixtureOptions = GaussianMixture.FitOptions(componentCount: mixtureComponents, covarianceType: covarianceType)
             mixtureOptions.settings.regularization = regularization
+            // The prior already shapes the initial mixtures, so a cluster of one point cannot be singular.
+            mixtureOptions.settings.prior = options.emissionPrior
             let mixtures = try groups.map { rows -> GaussianMixture in
                 let group = try RowDataset(Matrix(rowCount: rows.count / data.dimension, columnCount: data.dimension, elements: rows))
                 let distinctRows = try group.distinctRowCount(upTo: mixtureComponents)

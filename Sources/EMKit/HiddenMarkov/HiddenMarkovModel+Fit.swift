@@ -36,7 +36,9 @@ extension HiddenMarkovModel {
         try options.em.validate()
         var model = start
         model.fitSettings = options.settings
-        model.emission = try model.emission.withPrior(options.emissionPrior).withPseudoCount(options.emissionPseudoCount)
+        // The options' emission prior, when given, replaces the start model's.
+        if let prior = options.emissionPrior { model.emission = try model.emission.withPrior(prior) }
+        if options.emissionPseudoCount > 0 { model.emission = try model.emission.withPseudoCount(options.emissionPseudoCount) }
         try model.validate(data)
         if options.squarem { return try ExpectationMaximization.fitSQUAREM(data, options: options.em) { _, _ in model } }
         return try ExpectationMaximization.fit(data, options: options.em) { _, _ in model }
@@ -86,6 +88,8 @@ extension HiddenMarkovModel where Emission == GaussianEmission {
     ) throws -> EMResult<HiddenMarkovModel> {
         var mixtureOptions = GaussianMixture.FitOptions(componentCount: options.stateCount, covarianceType: covarianceType)
         mixtureOptions.settings.regularization = regularization
+        // The prior already shapes the initial emissions, so a cluster of one point cannot be singular.
+        mixtureOptions.settings.prior = try options.emissionPrior?.forEmissions(dimension: data.dimension)
         mixtureOptions.em.threadCount = options.em.threadCount
         let distinct = try data.rows.distinctRowCount(upTo: options.stateCount)
         guard distinct >= options.stateCount else { throw EMError.tooManyComponents(components: options.stateCount, samples: distinct) }

@@ -79,10 +79,20 @@ extension Matrix {
     ///
     /// - Throws: `EMError.invalidParameter` under `name`.
     func checkCovariance(dimension d: Int, name: String) throws {
-        guard rowCount == d, columnCount == d, isFinite, asymmetry <= 1e-10, Cholesky(symmetric: elements, dimension: d) != nil else {
-            throw EMError.invalidParameter(
-                name: name, value: "a \(rowCount)×\(columnCount) matrix",
-                expected: "a symmetric positive-definite \(d)×\(d) matrix (a column without spread has none)")
+        let problem: String?
+        if rowCount != d || columnCount != d {
+            problem = "a \(rowCount)×\(columnCount) matrix"
+        } else if !isFinite {
+            problem = "a matrix with a value that is not finite"
+        } else if asymmetry > 1e-10 {
+            problem = "a matrix that is not symmetric"
+        } else if Cholesky(symmetric: elements, dimension: d) == nil {
+            problem = "a matrix that is not positive definite"
+        } else {
+            problem = nil
+        }
+        if let problem {
+            throw EMError.invalidParameter(name: name, value: problem, expected: "a symmetric positive-definite \(d)×\(d) matrix")
         }
     }
 }

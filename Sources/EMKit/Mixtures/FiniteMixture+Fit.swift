@@ -67,6 +67,12 @@ extension FiniteMixture {
                 name: "weightPseudoCount", value: "\(options.settings.weightPseudoCount)", expected: "a finite number ≥ 0")
         }
         try options.em.validate()
+        if options.stepwise != nil && (options.settings.weightPseudoCount > 0 || options.settings.componentPrior != nil) {
+            // Stepwise EM's running statistics are normalised to unit weight, against which
+            // pseudo-counts would weigh as if they were the whole data set.
+            throw EMError.invalidParameter(
+                name: "prior", value: "pseudo-counts with stepwise EM", expected: "batch EM (drop the prior or the stepwise schedule)")
+        }
         var options = options
         if case .parameters = options.initialization { options.em.canonicalOrder = false }
         try validate(data)

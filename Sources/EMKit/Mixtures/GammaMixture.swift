@@ -77,7 +77,7 @@ public struct GammaMixture: Sendable {
             // A cluster of one value has no spread: give it the data's.
             let pooled = try data.pooledMoments()
             let pooledVariance = pooled.scatter[0] / pooled.weights[0]
-            let variances = (0..<k).map { c in m.weights[c] > 1 && m.scatter[c] > 0 ? m.scatter[c] / m.weights[c] : pooledVariance }
+            let variances = (0..<k).map { c in m.weights[c] > 0 && m.scatter[c] > 0 ? m.scatter[c] / m.weights[c] : pooledVariance }
             return try GammaMixture(
                 weights: m.weights.map { $0 / total },
                 shapes: (0..<k).map { m.means[$0] * m.means[$0] / variances[$0] },

@@ -63,10 +63,22 @@ extension GaussianMixture {
             throw EMError.invalidParameter(name: "regularization", value: "\(lambda)", expected: "a finite number ≥ 0")
         }
         try options.em.validate()
-        if let prior = options.settings.prior, prior.dimension != data.dimension {
-            throw EMError.invalidParameter(
-                name: "prior", value: "a prior for \(prior.dimension) dimensions",
-                expected: "one for the data's \(data.dimension) columns")
+        if let prior = options.settings.prior {
+            guard prior.dimension == data.dimension else {
+                throw EMError.invalidParameter(
+                    name: "prior", value: "a prior for \(prior.dimension) dimensions",
+                    expected: "one for the data's \(data.dimension) columns")
+            }
+            // Stepwise EM's running statistics are normalised to unit weight, against which a
+            // prior would weigh as if it were the whole data set.
+            guard options.stepwise == nil else {
+                throw EMError.invalidParameter(name: "prior", value: "a prior with stepwise EM", expected: "batch EM (drop the prior or the stepwise schedule)")
+            }
+            guard options.settings.degeneracyPolicy == .fail else {
+                throw EMError.invalidParameter(
+                    name: "degeneracyPolicy", value: "reseed with a prior",
+                    expected: "fail: under a prior an empty component keeps the prior's mode; give the weights a pseudo-count instead")
+            }
         }
         var options = options
         switch options.initialization {
@@ -259,21 +271,36 @@ extension GaussianMixture {
     }
 }
 
-extension GaussianMoments {
-    /// Checks that no column of group 0 is constant, for priors built from the data's covariance.
+extension RowDataset {
+    /// The weighted mean and covariance of the rows, for priors built from the data. The divisor
+    /// is n − 1 with n the total sample weight (the row count without weights), or n when that is
+    /// at most 1 (weights normalised to sum to 1).
     ///
-    /// - Throws: `EMError.invalidParameter` naming the first constant column (1-based).
-    func checkSpread() throws {
+    /// - Parameter fullRank: also require the covariance to be positive definite (no column a
+    ///   linear combination of others).
+    /// - Throws: `EMError.invalidParameter` for fewer than two rows, a constant column (named,
+    ///   1-based) or linearly dependent columns; errors of reading the rows.
+    func meanAndCovariance(fullRank: Bool) throws -> (mean: [Double], covariance: Matrix) {
+        guard sampleCount >= 2 else {
+            throw EMError.invalidParameter(name: "data", value: "\(sampleCount) rows", expected: "at least 2 rows for a prior built from the data")
+        }
+        let pooled = try pooledMoments()
         let d = dimension
-        for j in 0..<d where !(scatter[scatterShape == .full ? j * d + j : j] > 0) {
+        for j in 0..<d where !(pooled.scatter[j * d + j] > 0) {
             throw EMError.invalidParameter(
-                name: "data", value: "column \(j + 1) without spread (every value is \(means[j]))",
+                name: "data", value: "column \(j + 1) without spread (every value is \(pooled.means[j]))",
                 expected: "columns that vary, for a prior built from the data: drop the column or give the prior yourself")
         }
+        let n = pooled.weights[0]
+        let covariance = Matrix(rowCount: d, columnCount: d, elements: pooled.scatterMatrix(group: 0).map { $0 / (n > 1 ? n - 1 : n) })
+        if fullRank && Cholesky(symmetric: covariance.elements, dimension: d) == nil {
+            throw EMError.invalidParameter(
+                name: "data", value: "linearly dependent columns (their covariance is singular)",
+                expected: "independent columns for a prior built from the data: drop a redundant column or give the prior yourself")
+        }
+        return (pooled.means, covariance)
     }
-}
 
-extension RowDataset {
     /// The weighted mean and centred scatter of all rows, as one group of full moments.
     ///
     /// - Throws: errors of reading the rows.

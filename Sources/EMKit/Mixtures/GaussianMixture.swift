@@ -47,6 +47,7 @@ public struct GaussianMixture: Sendable {
         public var degeneracyPolicy: DegeneracyPolicy = .fail
         /// A conjugate prior on the parameters: the M-step then returns the posterior mode
         /// (MAP-EM) and the objective includes the log-prior. `nil` (default): maximum likelihood.
+        /// `regularization` is still added to the mode: set it to 0 to match mclust.
         public var prior: GaussianMixturePrior? = nil
 
         /// The default settings.

@@ -26,16 +26,15 @@
 /// mixture degenerates only when such a component's weight reaches 0 (use `weightPseudoCount`).
 public struct GaussianMixturePrior: Sendable, Equatable {
     /// μ_P, the prior mean of every component mean, `[d]`, in data units.
-    public var mean: [Double]
+    public private(set) var mean: [Double]
     /// κ_P > 0, the prior's weight on `mean` in samples (mclust: 0.01).
-    public var shrinkage: Double
-    /// ν_P > d − 1 (full, tied) or > 0 (diagonal, spherical), the prior's degrees of freedom
-    /// (mclust: d + 2).
-    public var degreesOfFreedom: Double
+    public private(set) var shrinkage: Double
+    /// ν_P > d − 1, the prior's degrees of freedom (mclust: d + 2).
+    public private(set) var degreesOfFreedom: Double
     /// Λ_P, the inverse-Wishart scale, `d × d`, symmetric positive definite, in data units squared.
-    public var scale: Matrix
+    public private(set) var scale: Matrix
     /// a ≥ 0, the pseudo-count added to every component's weight (Dirichlet(1 + a)); 0: flat.
-    public var weightPseudoCount: Double
+    public private(set) var weightPseudoCount: Double
 
     /// A prior with the given hyperparameters.
     ///
@@ -71,23 +70,18 @@ public struct GaussianMixturePrior: Sendable, Equatable {
 
     /// The default prior of Fraley & Raftery (2007), built from the data as mclust's
     /// `defaultPrior` does: μ_P the data mean, κ_P = 0.01, ν_P = d + 2, and Λ_P the data's
-    /// covariance (divisor n − 1) divided by K^(2/d); for diagonal and spherical covariances,
+    /// covariance (`RowDataset.meanAndCovariance`) divided by K^(2/d); for diagonal and spherical covariances,
     /// the mean of its diagonal times the identity. No prior on the weights. Missing values are
     /// replaced by their column's mean for this.
     ///
-    /// - Throws: `EMError.invalidParameter` when the data have fewer than two samples or a
-    ///   column without spread (the scale would be singular); errors of reading `data`.
+    /// - Throws: `EMError.invalidParameter` when the data have fewer than two samples, a column
+    ///   without spread, or (full and tied) linearly dependent columns; errors of reading `data`.
     public static func fraleyRaftery(
         for data: RowDataset, componentCount k: Int, covarianceType: CovarianceType
     ) throws -> GaussianMixturePrior {
         let d = data.dimension
-        let pooled = try (data.hasMissingValues ? data.meanImputed() : data).pooledMoments()
-        let n = pooled.weights[0]
-        guard n > 1 else {
-            throw EMError.invalidParameter(name: "data", value: "\(n) samples", expected: "at least 2 samples for the default prior")
-        }
-        try pooled.checkSpread()
-        var covariance = Matrix(rowCount: d, columnCount: d, elements: pooled.scatterMatrix(group: 0).map { $0 / (n - 1) })
+        var (mean, covariance) = try (data.hasMissingValues ? data.meanImputed() : data)
+            .meanAndCovariance(fullRank: covarianceType == .full || covarianceType == .tied)
         let divisor = _pow(Double(k), 2 / Double(d))
         if covarianceType == .diagonal || covarianceType == .spherical {
             let meanVariance = (0..<d).reduce(0) { $0 + covariance[$1, $1] } / Double(d)
@@ -95,7 +89,7 @@ public struct GaussianMixturePrior: Sendable, Equatable {
             for j in 0..<d { covariance[j, j] = meanVariance }
         }
         covariance.elements = covariance.elements.map { $0 / divisor }
-        return try GaussianMixturePrior(mean: pooled.means, shrinkage: 0.01, degreesOfFreedom: Double(d) + 2, scale: covariance)
+        return try GaussianMixturePrior(mean: mean, shrinkage: 0.01, degreesOfFreedom: Double(d) + 2, scale: covariance)
     }
 
     /// The prior for a hidden Markov model's Gaussian states, whose mixture weights are unused:

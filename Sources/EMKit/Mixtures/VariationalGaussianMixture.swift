@@ -29,18 +29,18 @@ public struct VariationalGaussianMixture: Sendable {
     /// The hyperparameters of the prior.
     public struct Prior: Sendable, Equatable {
         /// The weight prior's family.
-        public var weightPrior: WeightPrior
+        public private(set) var weightPrior: WeightPrior
         /// γ > 0, the weight prior's concentration (scikit-learn's default 1/K).
-        public var weightConcentration: Double
+        public private(set) var weightConcentration: Double
         /// β₀ > 0, the precision of the means' prior in units of the component precision (default 1).
-        public var meanPrecision: Double
+        public private(set) var meanPrecision: Double
         /// m₀, the prior mean of every component mean, `[d]` (default: the data mean).
-        public var mean: [Double]
+        public private(set) var mean: [Double]
         /// ν₀ > d − 1, the Wishart prior's degrees of freedom (default d).
-        public var degreesOfFreedom: Double
+        public private(set) var degreesOfFreedom: Double
         /// Ψ₀, the prior covariance, `d × d` symmetric positive definite (default: the data's
         /// covariance, divisor n − 1). Diagonal types use its diagonal, spherical the mean of it.
-        public var covariance: Matrix
+        public private(set) var covariance: Matrix
 
         /// A prior with the given hyperparameters.
         ///
@@ -71,24 +71,18 @@ public struct VariationalGaussianMixture: Sendable {
         }
 
         /// scikit-learn's defaults: γ = 1/K (or `weightConcentration`), β₀ = 1, m₀ the data mean,
-        /// ν₀ = d, Ψ₀ the data covariance (divisor n − 1).
+        /// ν₀ = d, Ψ₀ the data covariance (`RowDataset.meanAndCovariance`).
         ///
-        /// - Throws: `EMError.invalidParameter` for fewer than two samples or a constant column (named).
+        /// - Throws: `EMError.invalidParameter` for fewer than two samples, a constant column
+        ///   (named) or linearly dependent columns.
         public static func defaults(
             for data: RowDataset, componentCount k: Int, weightPrior: WeightPrior = .dirichletProcess,
             weightConcentration: Double? = nil
         ) throws -> Prior {
-            let pooled = try data.pooledMoments()
-            let n = pooled.weights[0]
-            guard n > 1 else {
-                throw EMError.invalidParameter(name: "data", value: "\(n) samples", expected: "at least 2 samples for the default prior")
-            }
-            try pooled.checkSpread()
-            let d = data.dimension
-            let covariance = Matrix(rowCount: d, columnCount: d, elements: pooled.scatterMatrix(group: 0).map { $0 / (n - 1) })
+            let (mean, covariance) = try data.meanAndCovariance(fullRank: true)
             return try Prior(
                 weightPrior: weightPrior, weightConcentration: weightConcentration ?? 1 / Double(k), meanPrecision: 1,
-                mean: pooled.means, degreesOfFreedom: Double(d), covariance: covariance)
+                mean: mean, degreesOfFreedom: Double(data.dimension), covariance: covariance)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EMKit
+import Foundation
 
 /// `--prior default|none|FILE`: MAP-EM with a conjugate prior, shared by `fit` and `hmm fit`.
 struct PriorOptionGroup: ParsableArguments {
@@ -10,6 +11,12 @@ struct PriorOptionGroup: ParsableArguments {
                 + "discrete families and emissions: pseudo-count 1), 'none', or a Gaussian prior file (docs/variants/map-em.md).",
             valueName: "default|none|file"))
     var prior: String = "none"
+
+    func validate() throws {
+        if case .file(let path) = choice, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--prior takes default, none or the path of a gaussian-prior file; '\(path)' is none of them")
+        }
+    }
 
     /// What `--prior` asks for.
     enum Choice: Equatable {
