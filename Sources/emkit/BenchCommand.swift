@@ -107,8 +107,7 @@ extension EMKitCommand {
                         let started = clock.now
                         let fit = try GaussianMixture.fit(
                             RowDataset(data, missingValues: allowing ? .allowed : .rejected), options: options)
-                        let elapsed = clock.now - started
-                        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                        let seconds = (clock.now - started).seconds
                         return (fit, seconds / Double(max(1, fit.restarts.map(\.iterations).reduce(0, +))))
                     }
                     let (fit, perIteration) = try timedFit(incomplete, allowing: true)

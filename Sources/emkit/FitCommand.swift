@@ -119,25 +119,22 @@ extension EMKitCommand {
             if model == .studentT && prior.choice != .none {
                 throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
             }
-            if accelerate == .squarem && (model == .studentT || model == .vbGaussian) {
-                throw ValidationError("--accelerate squarem is for the Gaussian and discrete families, not --model \(model.rawValue)")
+            if accelerate == .squarem && model == .studentT {
+                throw ValidationError("--accelerate squarem is for the Gaussian and discrete families, not --model student-t")
             }
             if accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
-            if model == .vbGaussian && `init` == .randomFromData {
-                throw ValidationError("--model vb-gaussian starts from responsibilities: --init kmeans or random")
-            }
-            if model == .vbGaussian && initFrom != nil { throw ValidationError("--init-from is not available with --model vb-gaussian") }
             if model == .vbGaussian {
-                let ignored = [
-                    (stepwise, "--stepwise"), (hard, "--hard"), (onDegenerate == .reseed, "--on-degenerate reseed"),
-                    (fixWeights, "--fix-weights"), (priorCount > 0, "--prior-count"),
+                // Variational Bayes has its own priors, starts from responsibilities, and is batch EM.
+                let unavailable = [
+                    (prior.choice != .none, "--prior (its priors are --weight-prior and --concentration)"),
+                    (priorCount > 0, "--prior-count"), (stepwise, "--stepwise"), (hard, "--hard"),
+                    (onDegenerate == .reseed, "--on-degenerate reseed"), (fixWeights, "--fix-weights"),
+                    (initFrom != nil, "--init-from"), (`init` == .randomFromData, "--init random-from-data"),
+                    (accelerate == .squarem, "--accelerate squarem"),
                 ].filter(\.0).map(\.1)
-                if let first = ignored.first { throw ValidationError("\(first) is not available with --model vb-gaussian") }
+                if let first = unavailable.first { throw ValidationError("\(first) is not available with --model vb-gaussian") }
             } else if weightPrior != nil || concentration != nil {
                 throw ValidationError("--weight-prior and --concentration are for --model vb-gaussian")
-            }
-            if model == .vbGaussian && prior.choice != .none {
-                throw ValidationError("--prior is for MAP-EM; --model vb-gaussian has its own priors (--weight-prior, --concentration)")
             }
             if let concentration, !(concentration > 0 && concentration.isFinite) {
                 throw ValidationError("--concentration must be a finite number > 0, got \(concentration)")

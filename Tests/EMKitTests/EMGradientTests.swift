@@ -97,7 +97,7 @@ struct GammaMixtureTests {
         }
     }
 
-    @Test("SQUAREM accelerates EM-gradient too: the same log-likelihood in 2.5× fewer E-steps (measured 3.1×)")
+    @Test("SQUAREM accelerates EM-gradient too: the same log-likelihood in ≥ 3× fewer E-steps (measured 3.06×)")
     func acceleratedBySQUAREM() throws {
         let fixture = try #require(Self.file.cases.first { $0.name == "synthetic" })
         let values = try CSVReader.read(path: Fixtures.path(fixture.file), columns: [.name(fixture.column)]).samples
@@ -110,7 +110,7 @@ struct GammaMixtureTests {
         // Plain EM-gradient's E-steps to reach the same log-likelihood (history[t] needs t + 1 E-steps).
         let plain = try GammaMixture.fit(RowDataset(values), componentCount: 2, options: EMOptions(tolerance: 0, maxIterations: 3000))
         let reached = try #require(plain.history.firstIndex { $0 >= fast.logLikelihood })
-        #expect(5 * steps <= 2 * (reached + 1), "SQUAREM \(steps) E-steps, plain EM-gradient \(reached + 1)")
+        #expect(3 * steps <= reached + 1, "SQUAREM \(steps) E-steps, plain EM-gradient \(reached + 1)")
     }
 
     @Test("trigamma and digamma at closed forms: ψ′(1) = π²/6, ψ′(½) = π²/2, ψ(1) = −γ")
@@ -125,8 +125,7 @@ struct GammaMixtureTests {
     func hostile() throws {
         let data = try RowDataset(Matrix(rows: [[1.5], [2], [0], [3]]))
         #expect(performing: { _ = try GammaMixture.fit(data, componentCount: 2) }, throws: { error in
-            guard case EMError.invalidObservation(let row, _) = error else { return false }
-            return row == 3
+            "\(error)" == "row 3: a gamma mixture needs positive values, got 0.0"
         })
     }
 }

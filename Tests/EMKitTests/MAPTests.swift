@@ -54,6 +54,46 @@ struct MAPTests {
         }
     }
 
+    @Test("the log-prior in two dimensions: inverse-Wishart by hand (full), inverse-gamma per variance (diagonal)")
+    func logPriorTwoDimensions() throws {
+        let scale = Matrix(rows: [[2, 0.5], [0.5, 1]])
+        let prior = try GaussianMixturePrior(mean: [1, -1], shrinkage: 0.5, degreesOfFreedom: 4, scale: scale)
+        let mu = [1.5, 0.0]
+        let sigma = Matrix(rows: [[3, 1], [1, 2]])
+        // Σ⁻¹ and |Σ| of a 2 × 2 matrix, and the multivariate gamma Γ₂(ν/2) = π^½ Γ(ν/2) Γ((ν−1)/2).
+        let det = 3.0 * 2 - 1 * 1
+        let inverse = [[2 / det, -1 / det], [-1 / det, 3 / det]]
+        let delta = [mu[0] - 1, mu[1] + 1]
+        var quadratic = 0.0
+        var trace = 0.0
+        for i in 0..<2 {
+            for j in 0..<2 {
+                quadratic += delta[i] * inverse[i][j] * delta[j]
+                trace += inverse[i][j] * scale[j, i]
+            }
+        }
+        let (kappa, nu) = (0.5, 4.0)
+        let normal: Double = -log(2 * Double.pi) + log(kappa) - 0.5 * log(det) - kappa * quadratic / 2
+        let logGamma2: Double = 0.5 * log(Double.pi) + lgamma(nu / 2) + lgamma((nu - 1) / 2)
+        let scaleDet = 2.0 * 1 - 0.5 * 0.5
+        let wishart: Double = nu / 2 * log(scaleDet) - nu * log(2.0) - logGamma2 - (nu + 3) / 2 * log(det) - trace / 2
+        let full = try GaussianMixture(
+            weights: [1], means: Matrix(rows: [mu]), covariances: [sigma], covarianceType: .full, fitSettings: .init(prior: prior))
+        expectClose(full.logPrior(), normal + wishart, relative: 1e-13, "full")
+
+        // Diagonal: 𝒩 with variances (3, 2) and inverse-gamma(σ²ⱼ | ν/2, Λⱼⱼ/2) for each.
+        var diagonalExpected: Double = -log(2 * Double.pi) + log(kappa)
+        for (j, variance) in [3.0, 2.0].enumerated() {
+            diagonalExpected -= 0.5 * log(variance) + kappa * delta[j] * delta[j] / (2 * variance)
+            let rate = scale[j, j] / 2
+            diagonalExpected += nu / 2 * log(rate) - lgamma(nu / 2) - (nu / 2 + 1) * log(variance) - rate / variance
+        }
+        let diagonal = try GaussianMixture(
+            weights: [1], means: Matrix(rows: [mu]), covariances: [Matrix(rows: [[3, 0], [0, 2]])], covarianceType: .diagonal,
+            fitSettings: .init(prior: prior))
+        expectClose(diagonal.logPrior(), diagonalExpected, relative: 1e-13, "diagonal")
+    }
+
     @Test("bad hyperparameters are refused by name")
     func badHyperparameters() {
         func expectRefused(_ name: String, _ make: () throws -> GaussianMixturePrior) {

@@ -128,10 +128,7 @@ public struct GaussianMixtureEmission: HMMEmission {
     ///
     /// - Throws: `EMError.invalidParameter` when the prior's dimension is not the emissions'.
     public func withPrior(_ prior: GaussianMixturePrior?) throws -> GaussianMixtureEmission {
-        guard prior == nil || prior?.dimension == dimension else {
-            throw EMError.invalidParameter(
-                name: "prior", value: "a prior for \(prior?.dimension ?? 0) dimensions", expected: "one for \(dimension)")
-        }
+        try prior?.check(dimension: dimension)
         var result = self
         for s in result.mixtures.indices { result.mixtures[s].fitSettings.prior = prior }
         return result

@@ -2,7 +2,8 @@
 ///
 /// An emission supplies what Baum–Welch needs from it — log-densities of observations under each
 /// state, statistics weighted by the state posteriors, and their M-step; the model owns the start
-/// and transition statistics. A new emission family needs nothing else.
+/// and transition statistics. A new emission family needs nothing else, besides its parameters
+/// as a vector (`ParameterVectorConvertible`), which SQUAREM extrapolates.
 public protocol HMMEmission: Sendable, ParameterVectorConvertible {
     /// The state-posterior-weighted sufficient statistics.
     associatedtype Statistics: Sendable
@@ -28,9 +29,6 @@ public protocol HMMEmission: Sendable, ParameterVectorConvertible {
     /// Adds the observations with their state posteriors `posteriors` (row-major `count × S`).
     func accumulate(
         _ rows: UnsafePointer<Double>, count: Int, posteriors: UnsafePointer<Double>, into statistics: inout Statistics)
-
-    // ParameterVectorConvertible (for SQUAREM): the emission parameters as numbers, and the
-    // emissions they describe (nil when invalid).
 
     /// The emission parameters from statistics.
     ///

@@ -62,21 +62,19 @@ public struct GammaMixture: Sendable {
         }
         try options.validate()
         try data.forEachChunk { start, count, rows, _ in
-            for b in 0..<count where !(rows[b] > 0) {
-                throw EMError.invalidObservation(row: start + b + 1, reason: "a gamma mixture needs positive values, got \(rows[b])")
-            }
+            for b in 0..<count { try checkPositive(rows[b], row: start + b) }
         }
         let distinct = try data.distinctRowCount(upTo: k)
         guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
+        // A cluster of one value has no spread: it starts with the data's.
+        let pooled = try data.pooledMoments()
+        let pooledVariance = pooled.scatter[0] / pooled.weights[0]
         let initial: (Int, inout SeededGenerator) throws -> GammaMixture = { _, generator in
             let start = try GaussianMixture.initialMoments(
                 for: data, componentCount: k, scatterShape: .diagonal, initialization: .kMeans,
                 threadCount: options.threadCount, using: &generator)
             let m = start.moments
             let total = m.weights.reduce(0, +)
-            // A cluster of one value has no spread: give it the data's.
-            let pooled = try data.pooledMoments()
-            let pooledVariance = pooled.scatter[0] / pooled.weights[0]
             let variances = (0..<k).map { c in m.weights[c] > 0 && m.scatter[c] > 0 ? m.scatter[c] / m.weights[c] : pooledVariance }
             return try GammaMixture(
                 weights: m.weights.map { $0 / total },
@@ -85,6 +83,11 @@ public struct GammaMixture: Sendable {
         }
         if squarem { return try ExpectationMaximization.fitSQUAREM(data, options: options, initialModel: initial) }
         return try ExpectationMaximization.fit(data, options: options, initialModel: initial)
+    }
+
+    /// - Throws: `EMError.invalidObservation` (row from 0) unless `x` > 0.
+    static func checkPositive(_ x: Double, row: Int) throws {
+        guard x > 0 else { throw EMError.invalidObservation(row: row, reason: "a gamma mixture needs positive values, got \(x)") }
     }
 }
 
@@ -129,9 +132,7 @@ extension GammaMixture: EMGradientModel {
                 let x = rows[b]
                 let w = weights?[b] ?? 1
                 guard w > 0 else { continue }
-                guard x > 0 else {
-                    throw EMError.invalidObservation(row: chunk.rows.lowerBound + b + 1, reason: "a gamma mixture needs positive values, got \(x)")
-                }
+                try Self.checkPositive(x, row: chunk.rows.lowerBound + b)
                 let logX = _log(x)
                 for c in 0..<k { logDensities[c] = weightedLogDensity(x, logX: logX, component: c) }
                 let (logSum, _) = logDensities.withUnsafeMutableBufferPointer { logSumExp($0.baseAddress.unsafelyUnwrapped, count: k) }

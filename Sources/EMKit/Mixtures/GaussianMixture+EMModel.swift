@@ -276,7 +276,6 @@ extension GaussianMixture: EMModel {
             return scatter(c).map { $0 / componentWeights[c] }
         }
 
-
         var parameters: [Double]
         switch covarianceType {
         case .full:

@@ -64,11 +64,7 @@ extension GaussianMixture {
         }
         try options.em.validate()
         if let prior = options.settings.prior {
-            guard prior.dimension == data.dimension else {
-                throw EMError.invalidParameter(
-                    name: "prior", value: "a prior for \(prior.dimension) dimensions",
-                    expected: "one for the data's \(data.dimension) columns")
-            }
+            try prior.check(dimension: data.dimension)
             // Stepwise EM's running statistics are normalised to unit weight, against which a
             // prior would weigh as if it were the whole data set.
             guard options.stepwise == nil else {
@@ -82,12 +78,10 @@ extension GaussianMixture {
         }
         var options = options
         switch options.initialization {
-        case .parameters: options.em.canonicalOrder = false
-        case .responsibilities:
-            options.em.canonicalOrder = false
-            try options.initialization.validate(sampleCount: data.sampleCount, componentCount: k)
+        case .parameters, .responsibilities: options.em.canonicalOrder = false  // keep the caller's order
         default: break
         }
+        try options.initialization.validate(sampleCount: data.sampleCount, componentCount: k)
         if case .parameters(let given) = options.initialization {
             guard given.dimension == data.dimension else {
                 throw EMError.dimensionMismatch(expected: given.dimension, actual: data.dimension)

@@ -92,14 +92,21 @@ public struct GaussianMixturePrior: Sendable, Equatable {
         return try GaussianMixturePrior(mean: mean, shrinkage: 0.01, degreesOfFreedom: Double(d) + 2, scale: covariance)
     }
 
+    /// Checks that the prior is for `d`-dimensional data.
+    ///
+    /// - Throws: `EMError.invalidParameter` naming both dimensions.
+    func check(dimension d: Int) throws {
+        guard dimension == d else {
+            throw EMError.invalidParameter(name: "prior", value: "a prior for \(dimension) dimensions", expected: "one for the data's \(d) columns")
+        }
+    }
+
     /// The prior for a hidden Markov model's Gaussian states, whose mixture weights are unused:
     /// no weight prior.
     ///
-    /// - Throws: `EMError.invalidParameter` when the dimension is not `dimension`.
+    /// - Throws: `EMError.invalidParameter` when the dimension is not `d`.
     func forEmissions(dimension d: Int) throws -> GaussianMixturePrior {
-        guard dimension == d else {
-            throw EMError.invalidParameter(name: "prior", value: "a prior for \(dimension) dimensions", expected: "one for \(d)")
-        }
+        try check(dimension: d)
         var result = self
         result.weightPseudoCount = 0
         return result
@@ -173,12 +180,12 @@ public struct GaussianMixturePrior: Sendable, Equatable {
 
     /// The log-density of `model`'s parameters under this prior (natural log, with every
     /// normalising constant), so that `log-likelihood + logDensity` is the log-posterior up
-    /// to the evidence.
+    /// to the evidence. It reads the model's precision factors: `½ log|Σₖ⁻¹|`,
+    /// `(μₖ − μ_P)ᵀΣₖ⁻¹(μₖ − μ_P)` and `tr(Σₖ⁻¹Λ_P)`.
     func logDensity(of model: GaussianMixture) -> Double {
         let k = model.componentCount
         let d = dimension
         let dd = Double(d)
-        let kappa = shrinkage
         let nu = degreesOfFreedom
         var total = 0.0
         if weightPseudoCount > 0 {
@@ -186,75 +193,30 @@ public struct GaussianMixturePrior: Sendable, Equatable {
             total += _lgamma(Double(k) * alpha) - Double(k) * _lgamma(alpha)
             for weight in model.weights { total += weightPseudoCount * _log(weight) }
         }
-        /// log 𝒩(μ | μ_P, Σ/κ) for a diagonal Σ with the given variances.
-        func logNormalDiagonal(_ c: Int, variances: [Double]) -> Double {
-            var s = -dd / 2 * _log(2 * Double.pi) + dd / 2 * _log(kappa)
-            for j in 0..<d {
-                let delta = model.means[c, j] - mean[j]
-                s -= 0.5 * _log(variances[j]) + 0.5 * kappa * delta * delta / variances[j]
-            }
-            return s
-        }
-        /// log inverse-gamma(σ² | α, β).
-        func logInverseGamma(_ variance: Double, shape: Double, rate: Double) -> Double {
-            shape * _log(rate) - _lgamma(shape) - (shape + 1) * _log(variance) - rate / variance
-        }
-        switch model.covarianceType {
-        case .full, .tied:
-            let scaleFactor = Cholesky(symmetric: scale.elements, dimension: d)
-            let logDetScale = scaleFactor?.logDeterminant ?? 0
-            var logMultivariateGamma = dd * (dd - 1) / 4 * _log(Double.pi)
-            for j in 0..<d { logMultivariateGamma += _lgamma((nu - Double(j)) / 2) }
-            func logInverseWishart(_ sigma: Matrix) -> (value: Double, precision: [Double], logDet: Double) {
-                guard let factor = Cholesky(symmetric: sigma.elements, dimension: d) else { return (-.infinity, [], 0) }
-                let u = factor.inverseTransposed
-                var precision = [Double](repeating: 0, count: d * d)
-                var trace = 0.0
-                for i in 0..<d {
-                    for j in 0..<d {
-                        var s = 0.0
-                        for m in max(i, j)..<d { s += u[i * d + m] * u[j * d + m] }
-                        precision[i * d + j] = s
-                        trace += scale[i, j] * s
-                    }
-                }
-                let logDet = factor.logDeterminant
-                let value = nu / 2 * logDetScale - nu * dd / 2 * _log(2) - logMultivariateGamma
-                    - (nu + dd + 1) / 2 * logDet - trace / 2
-                return (value, precision, logDet)
-            }
-            func logNormal(_ c: Int, precision: [Double], logDet: Double) -> Double {
-                var quadratic = 0.0
-                for i in 0..<d {
-                    for j in 0..<d {
-                        quadratic += (model.means[c, i] - mean[i]) * precision[i * d + j] * (model.means[c, j] - mean[j])
-                    }
-                }
-                return -dd / 2 * _log(2 * Double.pi) + dd / 2 * _log(kappa) - logDet / 2 - kappa * quadratic / 2
-            }
-            if model.covarianceType == .tied {
-                let wishart = logInverseWishart(model.covariance(ofComponent: 0))
-                total += wishart.value
-                for c in 0..<k { total += logNormal(c, precision: wishart.precision, logDet: wishart.logDet) }
-            } else {
-                for c in 0..<k {
-                    let wishart = logInverseWishart(model.covariance(ofComponent: c))
-                    total += wishart.value + logNormal(c, precision: wishart.precision, logDet: wishart.logDet)
-                }
-            }
-        case .diagonal:
-            for c in 0..<k {
-                let sigma = model.covariance(ofComponent: c)
-                let variances = (0..<d).map { sigma[$0, $0] }
-                total += logNormalDiagonal(c, variances: variances)
-                for j in 0..<d { total += logInverseGamma(variances[j], shape: nu / 2, rate: scale[j, j] / 2) }
-            }
-        case .spherical:
-            let rate = (0..<d).reduce(0) { $0 + scale[$1, $1] } / dd / 2
-            for c in 0..<k {
-                let variance = model.covariance(ofComponent: c)[0, 0]
-                total += logNormalDiagonal(c, variances: Array(repeating: variance, count: d))
-                total += logInverseGamma(variance, shape: nu / 2, rate: rate)
+        for c in 0..<k {
+            // 𝒩(μₖ | μ_P, Σₖ/κ), the same for every covariance type.
+            let offset = (0..<d).map { model.means[c, $0] - mean[$0] }
+            let halfLogPrecision = model.halfLogPrecisionDeterminants[c]
+            total += -dd / 2 * logTwoPi + dd / 2 * _log(shrinkage) + halfLogPrecision
+                - shrinkage / 2 * model.squaredMahalanobis(component: c, offset: offset)
+            // The covariance's prior; tied covariances have one, counted once.
+            if model.covarianceType == .tied && c > 0 { continue }
+            let halfTrace = model.traceWithPrecision(component: c, scatter: scale.elements) / 2
+            switch model.covarianceType {
+            case .full, .tied:
+                // inverse-Wishart(ν, Λ): (ν/2) log|Λ| − (νd/2) log 2 − log Γ_d(ν/2) − ((ν+d+1)/2) log|Σ| − ½ tr(Σ⁻¹Λ)
+                var logMultivariateGamma = dd * (dd - 1) / 4 * _log(Double.pi)
+                for j in 0..<d { logMultivariateGamma += _lgamma((nu - Double(j)) / 2) }
+                let logDetScale = Cholesky(symmetric: scale.elements, dimension: d)?.logDeterminant ?? 0
+                total += nu / 2 * logDetScale - nu * dd / 2 * _log(2) - logMultivariateGamma + (nu + dd + 1) * halfLogPrecision - halfTrace
+            case .diagonal:
+                // Π inverse-gamma(σ²ⱼ | ν/2, Λⱼⱼ/2)
+                for j in 0..<d { total += nu / 2 * _log(scale[j, j] / 2) - _lgamma(nu / 2) }
+                total += (nu / 2 + 1) * 2 * halfLogPrecision - halfTrace
+            case .spherical:
+                // inverse-gamma(σ² | ν/2, tr Λ/(2d)); tr(Σ⁻¹Λ) = tr Λ/σ²
+                let rate = (0..<d).reduce(0) { $0 + scale[$1, $1] } / (2 * dd)
+                total += nu / 2 * _log(rate) - _lgamma(nu / 2) + (nu / 2 + 1) * 2 * halfLogPrecision / dd - halfTrace / dd
             }
         }
         return total

@@ -233,27 +233,23 @@ extension VariationalGaussianMixture {
                 }
             }
         }
+        // The weight distribution and E[log πₖ].
         var first: [Double]
         var rest: [Double] = []
+        var expectedLogWeights = [Double](repeating: 0, count: k)
         switch prior.weightPrior {
         case .dirichletDistribution:
             first = counts.map { prior.weightConcentration + $0 }
+            let digammaTotal = digamma(first.reduce(0, +))
+            for c in 0..<k { expectedLogWeights[c] = digamma(first[c]) - digammaTotal }
         case .dirichletProcess:
             first = counts.map { 1 + $0 }
-            var tail = 0.0
             rest = Array(repeating: 0, count: k)
+            var tail = 0.0
             for c in stride(from: k - 1, through: 0, by: -1) {
                 rest[c] = prior.weightConcentration + tail
                 tail += counts[c]
             }
-        }
-        // E[log πₖ] + ½E[log |Λₖ|] − ½ d log νₖ − ½ d/βₖ: what the E-step adds to log 𝒩(x | mₖ, Σ̂ₖ).
-        var expectedLogWeights = [Double](repeating: 0, count: k)
-        switch prior.weightPrior {
-        case .dirichletDistribution:
-            let digammaTotal = digamma(first.reduce(0, +))
-            for c in 0..<k { expectedLogWeights[c] = digamma(first[c]) - digammaTotal }
-        case .dirichletProcess:
             var previous = 0.0
             for c in 0..<k {
                 let digammaSum = digamma(first[c] + rest[c])
@@ -261,6 +257,7 @@ extension VariationalGaussianMixture {
                 previous += digamma(rest[c]) - digammaSum
             }
         }
+        // E[log πₖ] + ½E[log |Λₖ|] − ½ d log νₖ − ½ d/βₖ: what the E-step adds to log 𝒩(x | mₖ, Σ̂ₖ).
         var logWeights = [Double](repeating: 0, count: k)
         for c in 0..<k {
             var wishartDigamma = dd * _log(2)

@@ -38,10 +38,14 @@ enum Terminal {
     /// The `--report-timing` line: wall-clock seconds since `started`, EM iterations, peak memory
     /// and threads, as one JSON object on standard error.
     static func reportTiming(since started: ContinuousClock.Instant, clock: ContinuousClock, iterations: Int, threads: Int?) {
-        let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = (clock.now - started).seconds
         message(
             "{\"fitSeconds\": \(seconds), \"iterations\": \(iterations), "
                 + "\"peakResidentBytes\": \(ProcessStatus.peakResidentBytes), \"threads\": \(threads ?? ExpectationMaximization.defaultThreadCount)}")
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
