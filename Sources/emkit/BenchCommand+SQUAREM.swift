@@ -42,8 +42,8 @@ enum SQUAREMBenchmark {
         let long = try ExpectationMaximization.fit(data, options: EMOptions(tolerance: 0, maxIterations: limit, threadCount: threads)) { _, _ in start }
         var row = Row(
             problem: problem, plainSteps: nil, squaremSteps: fast.expectationSteps ?? 0, plainSeconds: nil,
-            squaremSeconds: fastSeconds, logLikelihood: fast.logLikelihood)
-        if let reached = long.history.firstIndex(where: { $0 >= fast.logLikelihood }) {
+            squaremSeconds: fastSeconds, logLikelihood: fast.objective)
+        if let reached = long.history.firstIndex(where: { $0 >= fast.objective }) {
             row.plainSteps = reached + 1
             row.plainSeconds = try timed {
                 try ExpectationMaximization.fit(data, options: EMOptions(tolerance: 0, maxIterations: reached, threadCount: threads)) { _, _ in start }

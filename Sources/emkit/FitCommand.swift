@@ -317,7 +317,7 @@ extension EMKitCommand.Fit {
                     + "\(used) with weight ≥ 0.01, \(covariance.rawValue) covariance, fitted to \(opened.dataset.sampleCount) samples of "
                     + opened.description,
                 fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst(),
-                "Lower bound per sample: \(Format.number(fit.logLikelihood, digits: 10)) (total \(Format.number(fit.model.lowerBound, digits: 10)))",
+                "Lower bound per sample: \(Format.number(fit.objective, digits: 10)) (total \(Format.number(fit.model.lowerBound, digits: 10)))",
                 "Mean log-likelihood per sample of the point estimate: \(Format.number(record.logLikelihood, digits: 10))",
             ]
             for c in 0..<components {

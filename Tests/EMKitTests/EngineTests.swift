@@ -133,12 +133,13 @@ struct EngineTests {
         options.em = EMOptions(tolerance: 1e-6, maxIterations: 500, restarts: 4, seed: 3)
         let fit = try GaussianMixture.fit(RowDataset(data), options: options)
         #expect(fit.restarts.count == 4)
-        #expect(fit.restarts.allSatisfy { $0.logLikelihood <= fit.logLikelihood })
-        #expect(fit.restarts[fit.bestRestart].logLikelihood == fit.logLikelihood)
-        #expect(fit.history.last == fit.logLikelihood)
+        #expect(fit.restarts.allSatisfy { $0.objective <= fit.objective })
+        #expect(fit.restarts[fit.bestRestart].objective == fit.objective)
+        #expect(fit.history.last == fit.objective)
         if case .converged(let iteration) = fit.stopReason {
             #expect(iteration == fit.iterations)
-            #expect(abs(fit.history[iteration] - fit.history[iteration - 1]) < 1e-6)
+            #expect(fit.estimatedGap <= 1e-6 * max(1, abs(fit.objective)))
+            #expect(fit.estimatedGap == StoppingRule.estimatedGap(history: fit.history))
         } else {
             Issue.record("expected convergence, got \(fit.stopReason)")
         }

@@ -166,7 +166,7 @@ struct HMMPropertyTests {
         options.em = EMOptions(tolerance: 0, maxIterations: 40, restarts: 3, seed: 5)
         let fit = try CategoricalHMM.fit(data, options: options, symbolCount: 6)
         for t in 1..<fit.history.count { #expect(fit.history[t] >= fit.history[t - 1] - 1e-12) }
-        #expect(fit.restarts.allSatisfy { $0.logLikelihood <= fit.logLikelihood })
+        #expect(fit.restarts.allSatisfy { $0.objective <= fit.objective })
         #expect(!fit.converged)
         // Left-right: state i moves only to i or i + 1.
         let leftRight = try CategoricalHMM(
@@ -251,7 +251,7 @@ struct HMMCommandLineTests {
         options.emissionPrior = try GaussianMixturePrior.fraleyRaftery(for: sequences.rows, componentCount: 3, covarianceType: .full)
         let library = try GaussianHMM.fit(sequences, options: options, covarianceType: .full, regularization: 0)
         expectClose(record.logPrior ?? 0, library.model.logPrior(), relative: 1e-12, "log-prior")
-        expectClose(try #require(record.history.last), library.logLikelihood, relative: 1e-12, "log-posterior")
+        expectClose(try #require(record.history.last), library.objective, relative: 1e-12, "log-posterior")
         let categorical = try CommandRunner.run([
             "hmm", "fit", Fixtures.path("hmm_casino.csv"), "--states", "2", "--emission", "categorical", "--prior", "default",
         ])

@@ -125,7 +125,8 @@ struct MAPFixtureTests {
         let n = Double(data.rowCount)
         let logLikelihood = try fit.model.score(data) * n
         expectClose(logLikelihood, expected.logLikelihood, relative: 1e-11, "\(fixture.name): log-likelihood")
-        expectClose(fit.logLikelihood * n, logLikelihood + fit.model.logPrior(), relative: 1e-12, "\(fixture.name): objective")
+        expectClose(fit.objective * n, logLikelihood + fit.model.logPrior(), relative: 1e-12, "\(fixture.name): objective")
+        expectClose(fit.logLikelihood * n, logLikelihood, relative: 1e-12, "\(fixture.name): reported log-likelihood")
         #expect((fixture.prior == nil) == (fit.model.logPrior() == 0))
         for (before, after) in zip(fit.history, fit.history.dropFirst()) {
             #expect(after >= before - 1e-12 * abs(before), "\(fixture.name): objective fell from \(before) to \(after)")

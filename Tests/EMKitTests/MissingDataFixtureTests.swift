@@ -63,7 +63,7 @@ struct MissingDataFixtureTests {
             var options = GaussianMixture.FitOptions(componentCount: fixture.components, covarianceType: type)
             options.initialization = .parameters(start)
             options.settings.regularization = fixture.regularization
-            options.em = EMOptions(tolerance: tolerance, maxIterations: iterations)
+            options.em = EMOptions(tolerance: tolerance, maxIterations: iterations, stoppingRule: .objectiveChange)
             return try GaussianMixture.fit(data, options: options)
         }
         for expected in fixture.iterations {

@@ -39,6 +39,14 @@ public protocol EMModel: Sendable {
     /// `(log-likelihood + logPrior) / sample weight`, which MAP-EM never lowers.
     func logPrior() -> Double
 
+    /// The objective this model's EM increases, in nats summed over the data, given the E-step's
+    /// log-likelihood `Σᵢ wᵢ log p(xᵢ)`: the log-likelihood itself for maximum likelihood,
+    /// plus `logPrior()` for MAP-EM, the evidence lower bound for variational Bayes.
+    ///
+    /// The engine's stopping rule, history and choice among restarts use the objective; the
+    /// log-likelihood is reported beside it (`EMResult.logLikelihood`).
+    func objective(logLikelihood: Double) -> Double
+
     /// The same model with its parts in a canonical order (for a mixture: by descending weight),
     /// so equal fits compare equal. The engine calls it once, on the returned model.
     func canonicalized() -> Self
@@ -50,6 +58,9 @@ extension EMModel {
 
     /// Models without a prior have a flat one.
     public func logPrior() -> Double { 0 }
+
+    /// Maximum likelihood and MAP-EM: the log-likelihood plus the log-prior.
+    public func objective(logLikelihood: Double) -> Double { logLikelihood + logPrior() }
 }
 
 /// The log-likelihood of one chunk of data and the weight of the samples it came from.

@@ -1,11 +1,16 @@
 /// The settings of the EM loop, shared by every model.
 public struct EMOptions: Sendable {
-    /// Convergence threshold on the change of the mean per-sample log-likelihood between two
-    /// iterations (nats per sample). The fit stops when `|ℓₜ − ℓₜ₋₁| < tolerance`; 0 runs every
-    /// iteration. Default 1e-3, as scikit-learn.
-    public var tolerance: Double = 1e-3
-    /// The largest number of M-steps. Default 100.
-    public var maxIterations: Int = 100
+    /// The convergence tolerance of `stoppingRule`. With the default rule, the fit stops when the
+    /// estimated remaining rise of the objective per sample is at most
+    /// `tolerance × max(1, |objective per sample|)` (relative above one nat per sample, absolute
+    /// below); with `.objectiveChange`, when `|ℓₜ − ℓₜ₋₁| < tolerance` nats per sample. 0 runs
+    /// every iteration. Default 1e-8.
+    public var tolerance: Double = EMOptions.defaultTolerance
+    /// How convergence is decided. Default `.estimatedGap`.
+    public var stoppingRule: StoppingRule = .estimatedGap
+    /// The largest number of iterations per restart. Default 10 000; a fit that reaches it says
+    /// so (`StopReason.reachedIterationLimit`) and how far it may still be from its optimum.
+    public var maxIterations: Int = EMOptions.defaultMaxIterations
     /// How many independent starts to run; the one with the highest final log-likelihood is kept.
     public var restarts: Int = 1
     /// The seed from which every random choice of the fit is drawn. Restart `r` draws from
@@ -20,15 +25,21 @@ public struct EMOptions: Sendable {
     /// progress displays. It runs on the fitting thread.
     public var observer: (@Sendable (EMProgress) -> Void)? = nil
 
+    /// The default `tolerance`, 1e-8.
+    public static let defaultTolerance = 1e-8
+    /// The default `maxIterations`, 10 000.
+    public static let defaultMaxIterations = 10_000
+
     /// The default settings.
     public init() {}
 
     /// Settings with the given values; omitted ones keep their defaults.
     public init(
-        tolerance: Double = 1e-3, maxIterations: Int = 100, restarts: Int = 1, seed: UInt64 = 0,
-        threadCount: Int? = nil
+        tolerance: Double = EMOptions.defaultTolerance, maxIterations: Int = EMOptions.defaultMaxIterations,
+        restarts: Int = 1, seed: UInt64 = 0, threadCount: Int? = nil, stoppingRule: StoppingRule = .estimatedGap
     ) {
         self.tolerance = tolerance
+        self.stoppingRule = stoppingRule
         self.maxIterations = maxIterations
         self.restarts = restarts
         self.seed = seed
@@ -60,6 +71,9 @@ public struct EMProgress: Sendable {
     public var restart: Int
     /// The number of M-steps done so far (0 for the initial parameters).
     public var iteration: Int
-    /// The mean per-sample log-likelihood of the current parameters.
+    /// The objective per sample of the current parameters (`EMResult.objective`): the mean
+    /// log-likelihood for maximum likelihood.
     public var logLikelihood: Double
+    /// The full E-steps this restart has run so far.
+    public var expectationSteps: Int = 0
 }

@@ -1,8 +1,10 @@
 /// Why a fit stopped.
 public enum StopReason: Sendable, Equatable, CustomStringConvertible {
-    /// The change of the mean log-likelihood fell below the tolerance after `iteration` M-steps.
+    /// The stopping rule (`EMOptions.stoppingRule`) held after `iteration` iterations: by default,
+    /// the estimated distance of the objective from its limit was within the tolerance.
     case converged(iteration: Int)
-    /// `maxIterations` M-steps ran without meeting the tolerance. Never counted as converged.
+    /// `maxIterations` iterations ran without meeting the stopping rule. Never counted as
+    /// converged; `EMResult.estimatedGap` says how far the objective may still rise.
     case reachedIterationLimit
     /// Component `component` degenerated in the M-step of iteration `iteration` (1-based);
     /// the model holds the last valid parameters.
@@ -43,30 +45,43 @@ public enum EMWarning: Sendable, Equatable, CustomStringConvertible {
 public struct RestartSummary: Sendable, Equatable {
     /// The restart, from 0.
     public var restart: Int
-    /// Its final mean log-likelihood per sample.
-    public var logLikelihood: Double
+    /// Its final objective per unit of sample weight (`EMResult.objective`).
+    public var objective: Double
     /// Why it stopped.
     public var stopReason: StopReason
-    /// The M-steps it ran.
+    /// The iterations it ran.
     public var iterations: Int
+    /// Its estimated remaining rise of the objective per sample (`EMResult.estimatedGap`).
+    public var estimatedGap: Double
 }
 
 /// The result of fitting a model by EM.
 public struct EMResult<Model: EMModel>: Sendable {
     /// The fitted model of the best restart, in canonical order.
     public var model: Model
+    /// The objective EM increased (`EMModel.objective(logLikelihood:)`) per unit of sample
+    /// weight, at `model`: the mean log-likelihood for maximum likelihood, the mean
+    /// log-posterior `(log-likelihood + log-prior) / sampleWeight` for MAP-EM, the evidence lower
+    /// bound per sample for variational Bayes. `history.last == objective`.
+    public var objective: Double
     /// The mean log-likelihood per sample of `model` on the data (nats), weighted by the sample
-    /// weights when there are any. For a model with a prior (`EMModel.logPrior()`), the log-prior
-    /// divided by the sample weight is included: the objective MAP-EM maximises.
+    /// weights when there are any, without any prior. For variational Bayes, whose E-step has no
+    /// likelihood of point parameters, it is 0: read `objective`, the lower bound.
     public var logLikelihood: Double
     /// The total sample weight (the number of samples when unweighted).
     public var sampleWeight: Double
     /// Why the best restart stopped.
     public var stopReason: StopReason
-    /// The number of M-steps the best restart ran.
+    /// The number of iterations the best restart ran (for plain EM, M-steps; for SQUAREM, cycles;
+    /// for stepwise EM, epochs).
     public var iterations: Int
-    /// The mean log-likelihood of the best restart's parameters after 0, 1, 2, … M-steps;
-    /// `history.last == logLikelihood`.
+    /// Aitken's estimate of how much the objective per sample may still rise from `model`
+    /// (`StoppingRule.estimatedGap(history:monotone:)`), in nats per sample; 0 when the objective
+    /// has stopped moving beyond rounding, `.infinity` when the history cannot tell (too short,
+    /// or increments not yet shrinking).
+    public var estimatedGap: Double
+    /// The objective per sample of the best restart's parameters after 0, 1, 2, … iterations;
+    /// `history.last == objective`.
     public var history: [Double]
     /// Which restart was kept (from 0).
     public var bestRestart: Int
@@ -74,8 +89,8 @@ public struct EMResult<Model: EMModel>: Sendable {
     public var restarts: [RestartSummary]
     /// Problems noticed along the way.
     public var warnings: [EMWarning]
-    /// The E-steps run over all restarts, when the scheme counts them apart from the iterations
-    /// (SQUAREM: up to four per cycle); `nil` for plain EM, where each iteration is one E-step.
+    /// The full E-steps run over all restarts: the real cost of a fit (plain EM: one per
+    /// iteration and restart, plus one; SQUAREM: up to four per cycle).
     public var expectationSteps: Int? = nil
 
     /// Whether the best restart met its tolerance.

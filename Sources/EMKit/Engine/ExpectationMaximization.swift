@@ -6,52 +6,69 @@ import Darwin
 
 /// The EM loop: the one place in EMKit where an E-step and an M-step alternate.
 ///
-/// Every model (Gaussian mixtures, k-means, discrete mixtures, a model of your own) is fitted by
-/// `ExpectationMaximization.fit`. For each restart the engine draws initial parameters, then
-/// repeats
+/// Every model (Gaussian mixtures, k-means, discrete mixtures, HMMs, a model of your own) is
+/// fitted by this loop, and every scheme (plain EM, SQUAREM, stepwise EM) is a step policy it
+/// runs (`EMStepPolicy`). For each restart the engine draws initial parameters, then repeats
 ///
 /// ```
-/// E-step:  (statistics, ℓₜ) = Σ_chunks accumulate(chunk)     under θₜ
-///          stop if t ≥ 1 and |ℓₜ − ℓₜ₋₁| < tolerance          (converged at t)
+/// E-step:  (statistics, Lₜ) = Σ_chunks accumulate(chunk)     under θₜ
+///          stop if the stopping rule holds on L₀ … Lₜ         (converged at t)
 ///          stop if t = maxIterations                          (iteration limit)
-/// M-step:  θₜ₊₁ = maximized(statistics)
+/// step:    θₜ₊₁ = policy.step(θₜ, statistics)                 (plain EM: the M-step)
 /// ```
 ///
-/// where ℓ is the mean log-likelihood per unit of sample weight. EM never lowers ℓ
-/// (Dempster, Laird & Rubin 1977, via Jensen's inequality); the engine checks it and records
-/// a warning if rounding or a faulty model ever breaks it. The restart with the highest final ℓ
-/// is kept; restarts whose components degenerate are kept only if all do.
+/// where L is the model's objective (`EMModel.objective(logLikelihood:)`: the log-likelihood,
+/// plus the log-prior for MAP-EM, the evidence lower bound for variational Bayes) per unit of
+/// sample weight. EM never lowers it (Dempster, Laird & Rubin 1977, via Jensen's inequality);
+/// the engine checks it and records a warning if rounding or a faulty model ever breaks it. The
+/// default stopping rule (`StoppingRule.estimatedGap`) stops when the estimated distance to the
+/// objective's limit is within the tolerance, and the result records that estimate
+/// (`EMResult.estimatedGap`). The restart with the highest final objective is kept; restarts whose
+/// components degenerate are kept only if all do.
 public enum ExpectationMaximization {
-    /// Fits a model by EM.
+    /// Fits a model by plain EM.
     ///
     /// - Parameters:
     ///   - data: the data, visited chunk by chunk.
-    ///   - options: tolerance, iteration limit, restarts, seed, threads, observer.
+    ///   - options: tolerance, stopping rule, iteration limit, restarts, seed, threads, observer.
     ///   - initialModel: returns the initial parameters of restart `r` (from 0), drawing any
     ///     randomness from the generator it is handed (`SeededGenerator(seed:stream: r)`).
-    /// - Returns: the best restart's model, log-likelihood, history and stop reason.
+    /// - Returns: the best restart's model, objective, log-likelihood, history and stop reason.
     /// - Throws: `EMError.invalidParameter` for bad options; whatever the initialiser or the
     ///   E-step throw; `EMError.degenerateComponent` when every restart degenerates;
-    ///   `EMError.nonFiniteResult` when the likelihood becomes NaN.
+    ///   `EMError.nonFiniteResult` when the objective becomes NaN.
     public static func fit<Model: EMModel>(
         _ data: Model.Dataset,
         options: EMOptions = EMOptions(),
         initialModel: (_ restart: Int, _ generator: inout SeededGenerator) throws -> Model
     ) throws -> EMResult<Model> {
+        try fit(data, options: options, policy: PlainEMStep<Model>(), initialModel: initialModel)
+    }
+
+    /// Fits a model by EM with the step policy `policy` (plain EM, `SQUAREMStep`, `StepwiseEMStep`
+    /// or one of your own). `options.maxIterations` counts the policy's iterations.
+    ///
+    /// - Throws: as `fit(_:options:initialModel:)`.
+    public static func fit<Policy: EMStepPolicy>(
+        _ data: Policy.Model.Dataset,
+        options: EMOptions = EMOptions(),
+        policy: Policy,
+        initialModel: (_ restart: Int, _ generator: inout SeededGenerator) throws -> Policy.Model
+    ) throws -> EMResult<Policy.Model> {
         try options.validate()
         let threads = options.threadCount ?? defaultThreadCount
-        return try bestOfRestarts(options: options, initialModel: initialModel) { start, restart, _ in
-            try iterate(from: start, on: data, restart: restart, options: options, threads: threads)
+        var expectationSteps = 0
+        var result = try bestOfRestarts(options: options, initialModel: initialModel) { start, restart, generator in
+            var context = EMStepContext<Policy.Model>(data: data, threadCount: threads, generator: generator)
+            defer { expectationSteps += context.expectationSteps }
+            return try iterate(from: start, restart: restart, options: options, policy: policy, context: &context)
         }
+        result.expectationSteps = expectationSteps
+        return result
     }
 
     /// Fits a model by stepwise (online, mini-batch) EM: an M-step after every mini-batch, with
-    /// running statistics blended by the schedule's step sizes (see `StepwiseSchedule`).
-    ///
-    /// Each of the `options.maxIterations` iterations is one epoch (a pass over every chunk in a
-    /// seeded random order), followed by a full E-step that measures the log-likelihood for the
-    /// history and the convergence test. Stepwise EM does not promise a monotone likelihood, so
-    /// no decrease warnings are raised.
+    /// running statistics blended by the schedule's step sizes (see `StepwiseEMStep`).
     ///
     /// - Throws: as `fit(_:options:initialModel:)`, and `EMError.invalidParameter` for a bad schedule.
     public static func fitStepwise<Model: EMModel>(
@@ -60,14 +77,8 @@ public enum ExpectationMaximization {
         schedule: StepwiseSchedule,
         initialModel: (_ restart: Int, _ generator: inout SeededGenerator) throws -> Model
     ) throws -> EMResult<Model> where Model.Statistics: ScalableStatistics {
-        try options.validate()
         try schedule.validate()
-        let threads = options.threadCount ?? defaultThreadCount
-        return try bestOfRestarts(options: options, initialModel: initialModel) { start, restart, generator in
-            try iterateStepwise(
-                from: start, on: data, restart: restart, options: options, schedule: schedule, threads: threads,
-                generator: &generator)
-        }
+        return try fit(data, options: options, policy: StepwiseEMStep<Model>(schedule: schedule), initialModel: initialModel)
     }
 
     /// Runs every restart and keeps the best.
@@ -95,15 +106,16 @@ public enum ExpectationMaximization {
             }
             let run = try run(start, restart, &generator)
             warnings += run.warnings
+            let objective = run.history.last ?? -.infinity
             summaries.append(
                 RestartSummary(
-                    restart: restart, logLikelihood: run.history.last ?? -.infinity,
-                    stopReason: run.stopReason, iterations: run.iterations))
+                    restart: restart, objective: objective, stopReason: run.stopReason, iterations: run.iterations,
+                    estimatedGap: run.estimatedGap))
             if let error = run.degeneracy { firstDegeneracy = firstDegeneracy ?? error }
             let candidate = EMResult(
-                model: run.model, logLikelihood: run.history.last ?? -.infinity,
+                model: run.model, objective: objective, logLikelihood: run.logLikelihood,
                 sampleWeight: run.sampleWeight, stopReason: run.stopReason, iterations: run.iterations,
-                history: run.history, bestRestart: restart, restarts: [], warnings: [])
+                estimatedGap: run.estimatedGap, history: run.history, bestRestart: restart, restarts: [], warnings: [])
             if let current = best {
                 if isBetter(candidate, than: current) { best = candidate }
             } else {
@@ -142,7 +154,7 @@ public enum ExpectationMaximization {
         let aDegenerate = !isHealthy(a.stopReason)
         let bDegenerate = !isHealthy(b.stopReason)
         if aDegenerate != bDegenerate { return !aDegenerate }
-        return a.logLikelihood > b.logLikelihood
+        return a.objective > b.objective
     }
 
     private static func isHealthy(_ reason: StopReason) -> Bool {
@@ -153,120 +165,57 @@ public enum ExpectationMaximization {
     struct Run<Model> {
         var model: Model
         var history: [Double]
+        var logLikelihood: Double
         var sampleWeight: Double
         var iterations: Int
         var stopReason: StopReason
+        var estimatedGap: Double
         var warnings: [EMWarning]
         var degeneracy: EMError?
     }
 
-    private static func iterate<Model: EMModel>(
-        from start: Model, on data: Model.Dataset, restart: Int, options: EMOptions, threads: Int
-    ) throws -> Run<Model> {
-        var model = start
+    /// The one iteration loop: evaluate, check, step.
+    private static func iterate<Policy: EMStepPolicy>(
+        from start: Policy.Model, restart: Int, options: EMOptions, policy template: Policy,
+        context: inout EMStepContext<Policy.Model>
+    ) throws -> Run<Policy.Model> {
+        var policy = template
+        var current = try context.evaluate(start)
         var history: [Double] = []
         var warnings: [EMWarning] = []
         var iteration = 0
+        func run(_ reason: StopReason, degeneracy: EMError? = nil) -> Run<Policy.Model> {
+            Run(
+                model: current.model, history: history, logLikelihood: current.logLikelihood / current.sampleWeight,
+                sampleWeight: current.sampleWeight, iterations: iteration, stopReason: reason,
+                estimatedGap: StoppingRule.estimatedGap(history: history, monotone: policy.isMonotone),
+                warnings: warnings, degeneracy: degeneracy)
+        }
         while true {
-            let (statistics, likelihood) = try ChunkedExpectation.run(model, on: data, threadCount: threads)
-            guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
-            let logLikelihood = (likelihood.logLikelihood + model.logPrior()) / likelihood.sampleWeight
-            guard !logLikelihood.isNaN, logLikelihood < .infinity else {
-                throw EMError.nonFiniteResult(iteration: iteration)
+            let objective = current.objective / current.sampleWeight
+            if policy.isMonotone, let previous = history.last,
+                objective < previous - 1e-9 * max(1, abs(previous))
+            {
+                // Rounding can lower the objective by a few ulps near convergence; flag only real decreases.
+                warnings.append(.logLikelihoodDecreased(restart: restart, iteration: iteration, from: previous, to: objective))
             }
-            history.append(logLikelihood)
-            options.observer?(EMProgress(restart: restart, iteration: iteration, logLikelihood: logLikelihood))
-            if let previous = history.dropLast().last {
-                // Rounding can lower ℓ by a few ulps near convergence; flag only real decreases.
-                if logLikelihood < previous - 1e-9 * max(1, abs(previous)) {
-                    warnings.append(
-                        .logLikelihoodDecreased(restart: restart, iteration: iteration, from: previous, to: logLikelihood))
-                }
-                if abs(logLikelihood - previous) < options.tolerance {
-                    return Run(
-                        model: model, history: history, sampleWeight: likelihood.sampleWeight,
-                        iterations: iteration, stopReason: .converged(iteration: iteration),
-                        warnings: warnings, degeneracy: nil)
-                }
+            history.append(objective)
+            options.observer?(
+                EMProgress(
+                    restart: restart, iteration: iteration, logLikelihood: objective,
+                    expectationSteps: context.expectationSteps))
+            if options.stoppingRule.isSatisfied(history: history, tolerance: options.tolerance, monotone: policy.isMonotone) {
+                return run(.converged(iteration: iteration))
             }
-            if iteration >= options.maxIterations {
-                return Run(
-                    model: model, history: history, sampleWeight: likelihood.sampleWeight,
-                    iterations: iteration, stopReason: .reachedIterationLimit, warnings: warnings, degeneracy: nil)
-            }
+            if iteration >= options.maxIterations { return run(.reachedIterationLimit) }
             do {
-                model = try model.maximized(from: statistics)
+                current = try policy.step(from: current, context: &context)
             } catch EMError.degenerateComponent(let component, _, let reason) {
-                return Run(
-                    model: model, history: history, sampleWeight: likelihood.sampleWeight, iterations: iteration,
-                    stopReason: .degenerateComponent(component: component, iteration: iteration + 1),
-                    warnings: warnings,
+                return run(
+                    .degenerateComponent(component: component, iteration: iteration + 1),
                     degeneracy: .degenerateComponent(component: component, iteration: iteration + 1, reason: reason))
             }
             iteration += 1
-        }
-    }
-}
-
-extension ExpectationMaximization {
-    private static func iterateStepwise<Model: EMModel>(
-        from start: Model, on data: Model.Dataset, restart: Int, options: EMOptions, schedule: StepwiseSchedule,
-        threads: Int, generator: inout SeededGenerator
-    ) throws -> Run<Model> where Model.Statistics: ScalableStatistics {
-        var model = start
-        var history: [Double] = []
-        var running: Model.Statistics? = nil
-        var update = 0
-        var epoch = 0
-        var sampleWeight = 0.0
-        while true {
-            let likelihood = try ChunkedExpectation.run(model, on: data, threadCount: threads).likelihood
-            guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
-            sampleWeight = likelihood.sampleWeight
-            let logLikelihood = (likelihood.logLikelihood + model.logPrior()) / likelihood.sampleWeight
-            guard !logLikelihood.isNaN, logLikelihood < .infinity else { throw EMError.nonFiniteResult(iteration: epoch) }
-            history.append(logLikelihood)
-            options.observer?(EMProgress(restart: restart, iteration: epoch, logLikelihood: logLikelihood))
-            if let previous = history.dropLast().last, abs(logLikelihood - previous) < options.tolerance {
-                return Run(
-                    model: model, history: history, sampleWeight: sampleWeight, iterations: epoch,
-                    stopReason: .converged(iteration: epoch), warnings: [], degeneracy: nil)
-            }
-            if epoch >= options.maxIterations {
-                return Run(
-                    model: model, history: history, sampleWeight: sampleWeight, iterations: epoch,
-                    stopReason: .reachedIterationLimit, warnings: [], degeneracy: nil)
-            }
-            var order = Array(0..<data.chunkCount)
-            order.shuffle(using: &generator)
-            var batchStart = 0
-            while batchStart < order.count {
-                let batch = Array(order[batchStart..<min(batchStart + schedule.chunksPerBatch, order.count)])
-                batchStart += schedule.chunksPerBatch
-                var statistics = try ChunkedExpectation.run(model, on: data, chunks: batch, threadCount: threads).statistics
-                guard statistics.sampleWeight > 0 else { continue }
-                statistics.scale(by: 1 / statistics.sampleWeight)
-                let step = schedule.stepSize(update)
-                update += 1
-                if var blended = running, step < 1 {
-                    blended.scale(by: 1 - step)
-                    statistics.scale(by: step)
-                    blended.merge(statistics)
-                    running = blended
-                } else {
-                    running = statistics
-                }
-                guard let current = running else { continue }
-                do {
-                    model = try model.maximized(from: current)
-                } catch EMError.degenerateComponent(let component, _, let reason) {
-                    return Run(
-                        model: model, history: history, sampleWeight: sampleWeight, iterations: epoch,
-                        stopReason: .degenerateComponent(component: component, iteration: epoch + 1), warnings: [],
-                        degeneracy: .degenerateComponent(component: component, iteration: epoch + 1, reason: reason))
-                }
-            }
-            epoch += 1
         }
     }
 }

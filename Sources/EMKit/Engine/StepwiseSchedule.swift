@@ -49,3 +49,51 @@ public struct StepwiseSchedule: Sendable, Equatable {
         }
     }
 }
+
+/// Stepwise (online, mini-batch) EM as a step policy of the EM loop: each iteration is one
+/// epoch, a pass over every chunk in a seeded random order in mini-batches of
+/// `schedule.chunksPerBatch` chunks, with an M-step after each from the running statistics
+/// (`StepwiseSchedule`), followed by a full E-step that measures the objective.
+///
+/// Stepwise EM does not promise a monotone objective, so the engine raises no decrease warnings
+/// and measures convergence on the sizes of the changes.
+public struct StepwiseEMStep<Model: EMModel>: EMStepPolicy where Model.Statistics: ScalableStatistics {
+    /// The step sizes and batch size.
+    public let schedule: StepwiseSchedule
+    private var running: Model.Statistics? = nil
+    private var update = 0
+
+    /// The policy with the given schedule.
+    public init(schedule: StepwiseSchedule) {
+        self.schedule = schedule
+    }
+
+    public var isMonotone: Bool { false }
+
+    public mutating func step(from current: EMEvaluation<Model>, context: inout EMStepContext<Model>) throws -> EMEvaluation<Model> {
+        var model = current.model
+        var order = Array(0..<context.data.chunkCount)
+        order.shuffle(using: &context.generator)
+        var batchStart = 0
+        while batchStart < order.count {
+            let batch = Array(order[batchStart..<min(batchStart + schedule.chunksPerBatch, order.count)])
+            batchStart += schedule.chunksPerBatch
+            var statistics = try context.expectation(model, chunks: batch).statistics
+            guard statistics.sampleWeight > 0 else { continue }
+            statistics.scale(by: 1 / statistics.sampleWeight)
+            let step = schedule.stepSize(update)
+            update += 1
+            if var blended = running, step < 1 {
+                blended.scale(by: 1 - step)
+                statistics.scale(by: step)
+                blended.merge(statistics)
+                running = blended
+            } else {
+                running = statistics
+            }
+            guard let merged = running else { continue }
+            model = try model.maximized(from: merged)
+        }
+        return try context.evaluate(model)
+    }
+}

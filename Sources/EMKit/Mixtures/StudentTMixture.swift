@@ -256,16 +256,74 @@ extension StudentTMixture: EMModel {
     }
 }
 
+extension StudentTMixture: ParameterVectorConvertible {
+    /// The weights, the means (row after row), each scale matrix's upper triangle (row by row),
+    /// and log νₖ (so that an extrapolation keeps ν positive).
+    public var parameterVector: [Double] {
+        let d = dimension
+        var vector = weights + means.elements
+        for sigma in covariances {
+            for i in 0..<d { for j in i..<d { vector.append(sigma[i, j]) } }
+        }
+        return vector + degreesOfFreedom.map { _log($0) }
+    }
+
+    public func replacingParameters(with vector: [Double]) -> StudentTMixture? {
+        let k = componentCount
+        let d = dimension
+        let triangle = d * (d + 1) / 2
+        guard vector.count == k + k * d + k * triangle + k, vector.allSatisfy({ $0.isFinite }) else { return nil }
+        let newWeights = Array(vector[0..<k])
+        guard newWeights.allSatisfy({ $0 > 0 }) else { return nil }
+        let total = newWeights.reduce(0, +)
+        var offset = k + k * d
+        var newCovariances: [Matrix] = []
+        for _ in 0..<k {
+            var sigma = Matrix(rowCount: d, columnCount: d)
+            for i in 0..<d {
+                for j in i..<d {
+                    sigma[i, j] = vector[offset]
+                    sigma[j, i] = vector[offset]
+                    offset += 1
+                }
+            }
+            newCovariances.append(sigma)
+        }
+        let newDegrees = vector[offset...].map { _exp($0) }
+        guard var result = try? StudentTMixture(
+            weights: newWeights.map { $0 / total }, means: Matrix(rowCount: k, columnCount: d, elements: Array(vector[k..<(k + k * d)])),
+            covariances: newCovariances, degreesOfFreedom: newDegrees, regularization: regularization)
+        else { return nil }
+        result.learnsDegreesOfFreedom = learnsDegreesOfFreedom
+        return result
+    }
+}
+
 extension StudentTMixture {
     /// Fits a Student-t mixture by ECM. Each restart starts from a k-means initialisation of a
     /// Gaussian mixture (its weights, means and covariances) with ν = `initialDegreesOfFreedom`,
     /// unless `start` is given.
     ///
+    /// With `squarem`, each cycle extrapolates two ECM steps (`SQUAREMStep`); ν often drifts
+    /// slowly towards large values on clusters with light tails, where plain ECM crawls.
+    ///
     /// - Throws: as `GaussianMixture.fit(_:options:)`.
     public static func fit(
         _ data: RowDataset, componentCount: Int, start: StudentTMixture? = nil, initialDegreesOfFreedom: Double = 20,
-        regularization: Double = 1e-6, options: EMOptions = EMOptions()
+        regularization: Double = 1e-6, squarem: Bool = false, options: EMOptions = EMOptions()
     ) throws -> EMResult<StudentTMixture> {
+        if squarem {
+            return try fit(data, componentCount: componentCount, start: start, initialDegreesOfFreedom: initialDegreesOfFreedom,
+                regularization: regularization, policy: SQUAREMStep<StudentTMixture>(), options: options)
+        }
+        return try fit(data, componentCount: componentCount, start: start, initialDegreesOfFreedom: initialDegreesOfFreedom,
+            regularization: regularization, policy: PlainEMStep<StudentTMixture>(), options: options)
+    }
+
+    private static func fit<Policy: EMStepPolicy>(
+        _ data: RowDataset, componentCount: Int, start: StudentTMixture?, initialDegreesOfFreedom: Double,
+        regularization: Double, policy: Policy, options: EMOptions
+    ) throws -> EMResult<StudentTMixture> where Policy.Model == StudentTMixture {
         guard componentCount >= 1 else {
             throw EMError.invalidParameter(name: "componentCount", value: "\(componentCount)", expected: "an integer ≥ 1")
         }
@@ -280,13 +338,13 @@ extension StudentTMixture {
                     expected: "\(componentCount) components in \(data.dimension) dimensions")
             }
             options.canonicalOrder = false
-            return try ExpectationMaximization.fit(data, options: options) { _, _ in start }
+            return try ExpectationMaximization.fit(data, options: options, policy: policy) { _, _ in start }
         }
         let distinct = try data.distinctRowCount(upTo: componentCount)
         guard distinct >= componentCount else { throw EMError.tooManyComponents(components: componentCount, samples: distinct) }
         var gaussianOptions = GaussianMixture.FitOptions(componentCount: componentCount)
         gaussianOptions.settings.regularization = regularization
-        return try ExpectationMaximization.fit(data, options: options) { _, generator in
+        return try ExpectationMaximization.fit(data, options: options, policy: policy) { _, generator in
             let gaussian = try GaussianMixture.initialMixture(for: data, options: gaussianOptions, using: &generator)
             return try StudentTMixture(
                 weights: gaussian.weights, means: gaussian.means, covariances: gaussian.covariances,

@@ -147,7 +147,6 @@ public struct VariationalGaussianMixture: Sendable {
     }
 
     /// The variational lower bound in scikit-learn's form (nats, not per sample).
-    public var lowerBound: Double { logPrior() }
 
     /// The most probable component of each row under the variational responsibilities.
     ///
@@ -306,7 +305,8 @@ extension VariationalGaussianMixture: EMModel {
 
     /// The variational E-step on a chunk, through the Gaussian mixture kernels.
     ///
-    /// - Returns: a log-likelihood of 0 (the whole objective is `logPrior()`) and the chunk's weight.
+    /// - Returns: a log-likelihood of 0 (variational Bayes has no likelihood of point parameters;
+    ///   its objective is `lowerBound`) and the chunk's weight.
     /// - Throws: `EMError.dimensionMismatch`.
     public func accumulate(_ chunk: RowBlock, into statistics: inout VariationalGaussianMixtureStatistics) throws -> ChunkLikelihood {
         let result = try gaussians.accumulate(chunk, into: &statistics.moments)
@@ -339,10 +339,13 @@ extension VariationalGaussianMixture: EMModel {
             prior: prior, regularization: regularization)
     }
 
+    /// The objective of variational Bayes: the lower bound (the E-step's log-likelihood is 0).
+    public func objective(logLikelihood: Double) -> Double { lowerBound }
+
     /// The variational lower bound in scikit-learn's form: the entropy of the responsibilities,
     /// minus the log Wishart normalisers (tied: K times the shared one), minus the log Dirichlet
     /// normaliser (Dirichlet process: plus Σₖ log B(aₖ, bₖ)), minus ½d Σₖ log βₖ.
-    public func logPrior() -> Double {
+    public var lowerBound: Double {
         let k = componentCount
         let dd = Double(dimension)
         func logWishartNormalizer(_ c: Int) -> Double {

@@ -3,11 +3,18 @@ import EMKit
 
 /// The EM options every fitting subcommand shares.
 struct EMOptionGroup: ParsableArguments {
-    @Option(name: .long, help: "Stop when the mean log-likelihood per sample changes by less than this (0 runs every iteration).")
-    var tolerance: Double = 1e-3
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Stop when the objective's estimated remaining rise is at most this, relative (absolute in nats per sample below 1 nat); 0 runs every iteration.",
+            discussion: "The objective is the log-likelihood (plus the log-prior with --prior, the lower bound for vb-gaussian), per sample. With --stopping-rule objective-change the tolerance bounds the last change per sample instead, as scikit-learn's tol does."))
+    var tolerance: Double = EMOptions.defaultTolerance
 
-    @Option(name: .long, help: "The largest number of EM iterations per restart.")
-    var maxIterations: Int = 100
+    @Option(name: .long, help: "estimated-gap (Aitken's estimate of the distance to the optimum) or objective-change (scikit-learn's rule).")
+    var stoppingRule: StoppingRule = .estimatedGap
+
+    @Option(name: .long, help: "The largest number of EM iterations per restart (SQUAREM: cycles).")
+    var maxIterations: Int = EMOptions.defaultMaxIterations
 
     @Option(name: .long, help: "Independent starts; the best log-likelihood is kept.")
     var restarts: Int = 1
@@ -31,7 +38,8 @@ struct EMOptionGroup: ParsableArguments {
     /// The engine options, with a progress display on standard error when it is a terminal.
     var emOptions: EMOptions {
         var options = EMOptions(
-            tolerance: tolerance, maxIterations: maxIterations, restarts: restarts, seed: seed, threadCount: threads)
+            tolerance: tolerance, maxIterations: maxIterations, restarts: restarts, seed: seed, threadCount: threads,
+            stoppingRule: stoppingRule)
         if !quiet && Terminal.standardErrorIsTerminal {
             let restarts = restarts
             options.observer = { progress in
@@ -43,6 +51,8 @@ struct EMOptionGroup: ParsableArguments {
         return options
     }
 }
+
+extension StoppingRule: ExpressibleByArgument {}
 
 /// `--accelerate none|squarem`, shared by `fit` and `hmm fit`.
 enum Acceleration: String, ExpressibleByArgument, CaseIterable {

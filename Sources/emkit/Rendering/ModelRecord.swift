@@ -23,7 +23,7 @@ enum ModelRecord {
     ) -> GaussianMixtureFile.FitRecord {
         // The engine's objective includes the log-prior of a MAP fit; the record keeps them apart.
         let logPrior = fit.model.logPrior()
-        let logLikelihoodSum = fit.logLikelihood * fit.sampleWeight - logPrior
+        let logLikelihoodSum = fit.logLikelihood * fit.sampleWeight
         let p = Double(parameterCount)
         return GaussianMixtureFile.FitRecord(
             logLikelihood: logLikelihoodSum / fit.sampleWeight, iterations: fit.iterations, converged: fit.converged,

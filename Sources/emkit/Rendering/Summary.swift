@@ -50,7 +50,7 @@ extension Summary {
         if let logPrior = record?.logPrior {
             lines.append(
                 "Log-prior: \(Format.number(logPrior, digits: 10)); mean log-posterior per \(unit) (the MAP objective): "
-                    + Format.number(fit.logLikelihood, digits: 10))
+                    + Format.number(fit.objective, digits: 10))
         }
         if let record {
             lines.append(
