@@ -40,6 +40,6 @@ let package = Package(
             dependencies: ["EMKit", "EMKitKernels", "EMKitImaging", "emkit"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "EMKitPlotsTests", dependencies: ["EMKitPlots"]),
+        .testTarget(name: "EMKitPlotsTests", dependencies: ["EMKit", "EMKitPlots"]),
     ]
 )

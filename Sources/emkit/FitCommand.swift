@@ -119,9 +119,6 @@ extension EMKitCommand {
             if model == .studentT && prior.choice != .none {
                 throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
             }
-            if accelerate == .squarem && model == .studentT {
-                throw ValidationError("--accelerate squarem is for the Gaussian and discrete families, not --model student-t")
-            }
             if accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
             if model == .vbGaussian {
                 // Variational Bayes has its own priors, starts from responsibilities, and is batch EM.
@@ -230,12 +227,7 @@ extension EMKitCommand.Fit {
         if reportTiming {
             Terminal.reportTiming(since: started, clock: clock, iterations: fit.restarts.map(\.iterations).reduce(0, +), threads: em.threads)
         }
-        for warning in fit.warnings { Terminal.warning(warning.description) }
-        if !fit.converged {
-            Terminal.warning(
-                "\(fit.stopReason) (\(fit.iterations) iterations); the model may be improved by a larger "
-                    + "--max-iterations or a larger --tolerance")
-        }
+        Terminal.warnings(of: fit, hint: "raise --max-iterations, or try --accelerate squarem")
     }
 
     /// Dataset chunks sized for --stepwise, and the schedule.
@@ -254,7 +246,8 @@ extension EMKitCommand.Fit {
         let clock = ContinuousClock()
         let started = clock.now
         let fit = try StudentTMixture.fit(
-            opened.dataset, componentCount: components, start: start, regularization: regularization ?? 1e-6, options: em.emOptions)
+            opened.dataset, componentCount: components, start: start, regularization: regularization ?? 1e-6,
+            squarem: accelerate == .squarem, options: em.emOptions)
         report(fit, started: started, clock: clock)
         let record = ModelRecord.fitRecord(
             for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
@@ -266,7 +259,7 @@ extension EMKitCommand.Fit {
             var lines = [
                 "Student-t mixture: \(components) components, \(fit.model.dimension) dimensions, fitted by ECM to "
                     + "\(opened.dataset.sampleCount) samples of \(opened.description)",
-                fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst(),
+                Summary.stopLine(fit),
                 "Mean log-likelihood per sample: \(Format.number(fit.logLikelihood, digits: 10))",
             ]
             for c in 0..<fit.model.componentCount {
@@ -316,7 +309,7 @@ extension EMKitCommand.Fit {
                 "Variational Bayesian Gaussian mixture (\(options.weightPrior.rawValue) weight prior): \(components) components, "
                     + "\(used) with weight ≥ 0.01, \(covariance.rawValue) covariance, fitted to \(opened.dataset.sampleCount) samples of "
                     + opened.description,
-                fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst(),
+                Summary.stopLine(fit),
                 "Lower bound per sample: \(Format.number(fit.objective, digits: 10)) (total \(Format.number(fit.model.lowerBound, digits: 10)))",
                 "Mean log-likelihood per sample of the point estimate: \(Format.number(record.logLikelihood, digits: 10))",
             ]

@@ -255,10 +255,7 @@ extension EMKitCommand.HMM {
             if reportTiming {
                 Terminal.reportTiming(since: started, clock: clock, iterations: fit.restarts.map(\.iterations).reduce(0, +), threads: em.threads)
             }
-            for warning in fit.warnings { Terminal.warning(warning.description) }
-            if !fit.converged {
-                Terminal.warning("\(fit.stopReason) (\(fit.iterations) iterations); the model may be improved by a larger --max-iterations")
-            }
+            Terminal.warnings(of: fit, hint: "raise --max-iterations, or try --accelerate squarem")
             let record = ModelRecord.fitRecord(
                 for: fit, parameterCount: fit.model.parameterCount, samples: dataset.observationCount, seed: em.seed, restarts: em.restarts)
             let modelFile = file(fit.model, record)
@@ -269,7 +266,7 @@ extension EMKitCommand.HMM {
                 var lines = [
                     "Hidden Markov model: \(states) states, \(E.familyName) emissions, fitted to \(dataset.observationCount) observations "
                         + "in \(dataset.lengths.count) sequences of \(data)",
-                    fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst()
+                    Summary.stopLine(fit)
                         + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts" : ""),
                 ] + Summary.objectiveLines(fit, record: record, per: "observation") + [
                     "",

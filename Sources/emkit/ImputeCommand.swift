@@ -69,10 +69,7 @@ extension EMKitCommand {
             options.em = em.emOptions
             let fit = try GaussianMixture.fit(dataset, options: options)
             Terminal.clearProgress()
-            for warning in fit.warnings { Terminal.warning(warning.description) }
-            if !fit.converged {
-                Terminal.warning("\(fit.stopReason) (\(fit.iterations) iterations); raise --max-iterations for a better fit")
-            }
+            Terminal.warnings(of: fit, hint: "raise --max-iterations")
             // Which file columns the model's columns are.
             let allColumns = try CSVReader.parse(
                 bytes, path: data, delimiter: dataOptions.delimiter?.byte, hasHeader: dataOptions.header,

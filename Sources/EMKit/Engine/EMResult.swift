@@ -89,6 +89,10 @@ public struct EMResult<Model: EMModel>: Sendable {
     public var restarts: [RestartSummary]
     /// Problems noticed along the way.
     public var warnings: [EMWarning]
+    /// The tolerance of the stopping rule the fit ran with (`EMOptions.tolerance`).
+    public var tolerance: Double = EMOptions.defaultTolerance
+    /// The stopping rule the fit ran with (`EMOptions.stoppingRule`).
+    public var stoppingRule: StoppingRule = .estimatedGap
     /// The full E-steps run over all restarts: the real cost of a fit (plain EM: one per
     /// iteration and restart, plus one; SQUAREM: up to four per cycle).
     public var expectationSteps: Int? = nil

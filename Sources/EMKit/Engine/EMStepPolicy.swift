@@ -69,12 +69,22 @@ public protocol EMStepPolicy: Sendable {
     /// sizes of its changes.
     var isMonotone: Bool { get }
 
+    /// Whether the engine should confirm convergence with plain EM steps before it believes the
+    /// estimated gap: true for schemes whose per-iteration progress is not EM's linear rate
+    /// (SQUAREM's extrapolations), where Aitken's estimate from their own history is unreliable.
+    var confirmsWithPlainSteps: Bool { get }
+
     /// One iteration from `current` (whose E-step has run): returns the next parameters with
     /// their full E-step, which the policy runs through `context.evaluate(_:)`.
     ///
     /// - Throws: `EMError.degenerateComponent` from an M-step (the engine then stops with the
     ///   last valid model); anything else ends the fit.
     mutating func step(from current: EMEvaluation<Model>, context: inout EMStepContext<Model>) throws -> EMEvaluation<Model>
+}
+
+extension EMStepPolicy {
+    /// Policies whose iterations are EM's own need no confirmation.
+    public var confirmsWithPlainSteps: Bool { false }
 }
 
 /// Plain EM: one M-step, then the E-step of the new parameters.

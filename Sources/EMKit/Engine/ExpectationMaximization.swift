@@ -132,6 +132,8 @@ public enum ExpectationMaximization {
         if options.canonicalOrder { result.model = result.model.canonicalized() }
         result.restarts = summaries
         result.warnings = warnings
+        result.tolerance = options.tolerance
+        result.stoppingRule = options.stoppingRule
         return result
     }
 
@@ -175,20 +177,32 @@ public enum ExpectationMaximization {
     }
 
     /// The one iteration loop: evaluate, check, step.
+    ///
+    /// A policy whose steps do not converge linearly (SQUAREM: `EMStepPolicy.confirmsWithPlainSteps`)
+    /// cannot be trusted to estimate its own gap; when the rule first holds, the loop takes two
+    /// plain EM steps and decides on the gap those three values give.
     private static func iterate<Policy: EMStepPolicy>(
         from start: Policy.Model, restart: Int, options: EMOptions, policy template: Policy,
         context: inout EMStepContext<Policy.Model>
     ) throws -> Run<Policy.Model> {
         var policy = template
+        var plain = PlainEMStep<Policy.Model>()
         var current = try context.evaluate(start)
         var history: [Double] = []
         var warnings: [EMWarning] = []
         var iteration = 0
+        // Where a confirming run of plain EM steps began in `history`, while one is under way.
+        var probeStart: Int? = nil
+        func gapHistory() -> ArraySlice<Double> {
+            if let probeStart { return history[probeStart...] }
+            return history[...]
+        }
         func run(_ reason: StopReason, degeneracy: EMError? = nil) -> Run<Policy.Model> {
             Run(
                 model: current.model, history: history, logLikelihood: current.logLikelihood / current.sampleWeight,
                 sampleWeight: current.sampleWeight, iterations: iteration, stopReason: reason,
-                estimatedGap: StoppingRule.estimatedGap(history: history, monotone: policy.isMonotone),
+                estimatedGap: StoppingRule.estimatedGap(
+                    history: Array(gapHistory()), monotone: probeStart != nil || policy.isMonotone),
                 warnings: warnings, degeneracy: degeneracy)
         }
         while true {
@@ -204,12 +218,23 @@ public enum ExpectationMaximization {
                 EMProgress(
                     restart: restart, iteration: iteration, logLikelihood: objective,
                     expectationSteps: context.expectationSteps))
-            if options.stoppingRule.isSatisfied(history: history, tolerance: options.tolerance, monotone: policy.isMonotone) {
-                return run(.converged(iteration: iteration))
+            let probing = probeStart.map { history.count - $0 < 3 } ?? false
+            if !probing {
+                let satisfied = options.stoppingRule.isSatisfied(
+                    history: Array(gapHistory()), tolerance: options.tolerance,
+                    monotone: probeStart != nil || policy.isMonotone)
+                if satisfied && (probeStart != nil || !policy.confirmsWithPlainSteps || options.stoppingRule != .estimatedGap) {
+                    return run(.converged(iteration: iteration))
+                }
+                probeStart = satisfied && probeStart == nil ? history.count - 1 : nil
             }
             if iteration >= options.maxIterations { return run(.reachedIterationLimit) }
             do {
-                current = try policy.step(from: current, context: &context)
+                if probeStart != nil {
+                    current = try plain.step(from: current, context: &context)
+                } else {
+                    current = try policy.step(from: current, context: &context)
+                }
             } catch EMError.degenerateComponent(let component, _, let reason) {
                 return run(
                     .degenerateComponent(component: component, iteration: iteration + 1),

@@ -43,6 +43,10 @@ public struct SQUAREMStep<Model: EMModel & ParameterVectorConvertible>: EMStepPo
 
     public var isMonotone: Bool { true }
 
+    /// SQUAREM's cycles do not shrink the objective's increments at EM's linear rate, so the
+    /// engine confirms its convergence with plain EM steps.
+    public var confirmsWithPlainSteps: Bool { true }
+
     public mutating func step(from current: EMEvaluation<Model>, context: inout EMStepContext<Model>) throws -> EMEvaluation<Model> {
         let model0 = current.model
         let model1 = try model0.maximized(from: current.statistics)

@@ -64,6 +64,14 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
         /// For a MAP fit, the log-density of the fitted parameters under the prior (nats, not per
         /// sample); absent for maximum likelihood. `logLikelihood` never includes it.
         public var logPrior: Double?
+        /// The estimated distance of the objective from its optimum when the fit stopped, in nats
+        /// per sample (`EMResult.estimatedGap`): how much more iterations could still add. Absent
+        /// when it could not be estimated (and in files written before EMKit recorded it).
+        public var estimatedGap: Double?
+        /// The tolerance and stopping rule the fit ran with (`EMOptions`); absent in older files.
+        public var tolerance: Double?
+        /// `estimated-gap` or `objective-change`; absent in older files.
+        public var stoppingRule: String?
 
         /// A fit record with the given values.
         public init(

@@ -220,21 +220,37 @@ extension StudentTMixture: EMModel {
         }
     }
 
+    /// The degrees of freedom the ECM may choose, [10⁻³, 200].
+    ///
+    /// A cluster with Gaussian tails has its likelihood maximum at ν = ∞, which ECM approaches
+    /// ever more slowly (sublinearly: no stopping rule can tell how far it still is). At ν = 200 a
+    /// t density differs from the Gaussian by less than the noise of any realistic sample
+    /// (teigen caps ν at 200 for the same reason), so the fit stops there and reports the
+    /// component as Gaussian (`componentsAtGaussianLimit`).
+    public static let degreesOfFreedomRange: ClosedRange<Double> = 1e-3...200
+
+    /// The components whose ν sits at the upper end of `degreesOfFreedomRange`: Gaussian in all
+    /// but name.
+    public var componentsAtGaussianLimit: [Int] {
+        (0..<componentCount).filter { degreesOfFreedom[$0] >= Self.degreesOfFreedomRange.upperBound * (1 - 1e-9) }
+    }
+
     /// The ECM's second conditional step for one component: the root in ν of
     ///
     /// ```
     /// −ψ(ν/2) + log(ν/2) + 1 + (1/nₖ) Σᵢ τᵢₖ (log uᵢₖ − uᵢₖ) + ψ((ν_old + d)/2) − log((ν_old + d)/2) = 0
     /// ```
     ///
-    /// found by bisection on log ν in [10⁻³, 10⁴] (the left side decreases in ν); a root outside
-    /// that range is clamped to it.
+    /// found by bisection on log ν in `degreesOfFreedomRange` (the left side decreases in ν); a
+    /// root outside that range is clamped to it, which maximises Q over the range.
     static func degreesOfFreedom(previous: Double, dimension d: Int, meanLogWeightTerm: Double) -> Double {
         let constant = 1 + meanLogWeightTerm + digamma((previous + Double(d)) / 2) - _log((previous + Double(d)) / 2)
         func f(_ nu: Double) -> Double { -digamma(nu / 2) + _log(nu / 2) + constant }
-        var low = _log(1e-3)
-        var high = _log(1e4)
-        if f(_exp(high)) > 0 { return 1e4 }
-        if f(_exp(low)) < 0 { return 1e-3 }
+        let range = degreesOfFreedomRange
+        var low = _log(range.lowerBound)
+        var high = _log(range.upperBound)
+        if f(range.upperBound) > 0 { return range.upperBound }
+        if f(range.lowerBound) < 0 { return range.lowerBound }
         for _ in 0..<200 {
             let middle = (low + high) / 2
             if f(_exp(middle)) > 0 { low = middle } else { high = middle }

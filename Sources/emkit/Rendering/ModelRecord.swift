@@ -25,12 +25,16 @@ enum ModelRecord {
         let logPrior = fit.model.logPrior()
         let logLikelihoodSum = fit.logLikelihood * fit.sampleWeight
         let p = Double(parameterCount)
-        return GaussianMixtureFile.FitRecord(
+        var record = GaussianMixtureFile.FitRecord(
             logLikelihood: logLikelihoodSum / fit.sampleWeight, iterations: fit.iterations, converged: fit.converged,
             stopReason: name(of: fit.stopReason), bic: -2 * logLikelihoodSum + p * log(fit.sampleWeight),
             aic: -2 * logLikelihoodSum + 2 * p, samples: samples, sampleWeight: fit.sampleWeight,
             parameterCount: parameterCount, restarts: restarts, seed: seed, history: fit.history,
             logPrior: logPrior == 0 ? nil : logPrior)
+        record.estimatedGap = fit.estimatedGap.isFinite ? fit.estimatedGap : nil
+        record.tolerance = fit.tolerance
+        record.stoppingRule = fit.stoppingRule.rawValue
+        return record
     }
 
     /// The model file of a Gaussian mixture fit.

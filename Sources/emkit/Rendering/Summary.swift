@@ -8,8 +8,7 @@ enum Summary {
         lines.append(
             "Gaussian mixture: \(model.componentCount) components, \(model.covarianceType.rawValue) covariance, "
                 + "\(model.dimension) dimensions, fitted to \(file.fit?.samples ?? 0) samples of \(data)")
-        lines.append("\(fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst())"
-            + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts (restart \(fit.bestRestart + 1))" : ""))
+        lines.append(stopLine(fit))
         lines += objectiveLines(fit, record: file.fit)
         lines.append("")
         let columns = file.columns ?? (1...model.dimension).map { "column\($0)" }
@@ -37,15 +36,44 @@ enum Summary {
 }
 
 extension Summary {
+    /// Why the fit stopped, how far its objective may still be from the optimum, the E-steps it
+    /// cost when a scheme runs more than one per iteration, and which restart was kept.
+    static func stopLine<Model>(_ fit: EMResult<Model>) -> String {
+        var line: String
+        switch fit.stopReason {
+        case .converged(let iteration):
+            line = "Converged after \(iteration) iterations"
+            if fit.estimatedGap > 0 {
+                line += " (the objective is within an estimated \(Format.number(fit.estimatedGap, digits: 2)) nats per sample of its limit)"
+            } else {
+                line += " (the objective no longer changes)"
+            }
+        case .reachedIterationLimit:
+            line = "Not converged: stopped at the iteration limit (\(fit.iterations) iterations); " + remainingGap(fit)
+        case .degenerateComponent:
+            line = fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst()
+        }
+        let plainSteps = fit.restarts.reduce(0) { $0 + $1.iterations + 1 }
+        if let steps = fit.expectationSteps, steps != plainSteps { line += "; \(steps) E-steps in all" }
+        if fit.restarts.count > 1 { line += "; best of \(fit.restarts.count) restarts (restart \(fit.bestRestart + 1))" }
+        return line
+    }
+
+    /// How much the objective of a fit that did not converge may still rise.
+    static func remainingGap<Model>(_ fit: EMResult<Model>) -> String {
+        guard fit.estimatedGap.isFinite else {
+            return "how far the objective still is from its optimum cannot be estimated yet (its increments are not shrinking)"
+        }
+        return "the objective may still rise by about \(Format.number(fit.estimatedGap, digits: 2)) nats per sample "
+            + "(\(Format.number(fit.estimatedGap * fit.sampleWeight, digits: 2)) in total)"
+    }
+
     /// The log-likelihood (and, for a MAP fit, the log-prior and log-posterior) and the
     /// information criteria.
     static func objectiveLines<Model>(
         _ fit: EMResult<Model>, record: GaussianMixtureFile.FitRecord?, per unit: String = "sample"
     ) -> [String] {
         var lines: [String] = []
-        if let steps = fit.expectationSteps {
-            lines.append("SQUAREM: \(fit.iterations) cycles, \(steps) E-steps over all restarts")
-        }
         lines.append("Mean log-likelihood per \(unit): \(Format.number(record?.logLikelihood ?? fit.logLikelihood, digits: 10))")
         if let logPrior = record?.logPrior {
             lines.append(
@@ -71,8 +99,7 @@ extension Summary {
         var lines = [
             "\(family) mixture: \(model.componentCount) components, \(model.dimension) columns, fitted to "
                 + "\(file.fit?.samples ?? 0) rows of \(data)" + (model.fitSettings.fixWeights ? " (weights held fixed)" : ""),
-            fit.stopReason.description.prefix(1).uppercased() + fit.stopReason.description.dropFirst()
-                + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts (restart \(fit.bestRestart + 1))" : ""),
+            stopLine(fit),
         ]
         lines += objectiveLines(fit, record: file.fit)
         lines.append("")

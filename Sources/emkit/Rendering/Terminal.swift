@@ -19,6 +19,15 @@ enum Terminal {
     /// A warning line on standard error.
     static func warning(_ text: String) { message("warning: " + text) }
 
+    /// The fit's warnings, and a note when it stopped at the iteration limit saying how far it
+    /// may still be from its optimum and what to do (`hint`).
+    static func warnings<Model>(of fit: EMResult<Model>, hint: String) {
+        for problem in fit.warnings { warning(problem.description) }
+        if case .reachedIterationLimit = fit.stopReason {
+            warning("not converged after \(fit.iterations) iterations: \(Summary.remainingGap(fit)); \(hint)")
+        }
+    }
+
     nonisolated(unsafe) private static var progressShown = false
 
     /// Overwrites the progress line on standard error (terminals only).
