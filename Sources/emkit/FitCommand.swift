@@ -67,9 +67,6 @@ extension EMKitCommand {
 
         @OptionGroup var em: EMOptionGroup
 
-        @Option(name: .long, help: "Accelerate EM: none, or squarem (Varadhan & Roland 2008, with the monotonicity safeguard).")
-        var accelerate: Acceleration = .none
-
         @Flag(name: .long, help: "Stepwise (mini-batch) EM: an M-step after every batch; --max-iterations counts passes over the data.")
         var stepwise = false
 
@@ -119,7 +116,7 @@ extension EMKitCommand {
             if model == .studentT && prior.choice != .none {
                 throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
             }
-            if accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
+            if em.accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
             if model == .vbGaussian {
                 // Variational Bayes has its own priors, starts from responsibilities, and is batch EM.
                 let unavailable = [
@@ -127,7 +124,7 @@ extension EMKitCommand {
                     (priorCount > 0, "--prior-count"), (stepwise, "--stepwise"), (hard, "--hard"),
                     (onDegenerate == .reseed, "--on-degenerate reseed"), (fixWeights, "--fix-weights"),
                     (initFrom != nil, "--init-from"), (`init` == .randomFromData, "--init random-from-data"),
-                    (accelerate == .squarem, "--accelerate squarem"),
+                    (em.accelerate == .squarem, "--accelerate squarem"),
                 ].filter(\.0).map(\.1)
                 if let first = unavailable.first { throw ValidationError("\(first) is not available with --model vb-gaussian") }
             } else if weightPrior != nil || concentration != nil {
@@ -174,7 +171,7 @@ extension EMKitCommand {
             var dataset = opened.dataset
             var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
             (dataset, options.stepwise) = try stepwiseSetting(dataset)
-            options.squarem = accelerate == .squarem
+            options.squarem = em.usesSQUAREM(available: !stepwise && !hard)
             // A prior keeps covariances positive definite by itself, so it needs no regularisation.
             let gaussianPrior = try prior.gaussianPrior(for: dataset, componentCount: components, covarianceType: covariance)
             options.settings = .init(
@@ -247,7 +244,7 @@ extension EMKitCommand.Fit {
         let started = clock.now
         let fit = try StudentTMixture.fit(
             opened.dataset, componentCount: components, start: start, regularization: regularization ?? 1e-6,
-            squarem: accelerate == .squarem, options: em.emOptions)
+            squarem: em.usesSQUAREM(), options: em.emOptions)
         report(fit, started: started, clock: clock)
         let record = ModelRecord.fitRecord(
             for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
@@ -344,7 +341,7 @@ extension EMKitCommand.Fit {
         }
         let (dataset, schedule) = try stepwiseSetting(opened.dataset)
         options.stepwise = schedule
-        options.squarem = accelerate == .squarem
+        options.squarem = em.usesSQUAREM(available: !stepwise && !hard)
         let clock = ContinuousClock()
         let started = clock.now
         let fit: EMResult<FiniteMixture<Component>>

@@ -149,9 +149,6 @@ extension EMKitCommand.HMM {
 
         @OptionGroup var em: EMOptionGroup
 
-        @Option(name: .long, help: "Accelerate Baum–Welch: none, or squarem (Varadhan & Roland 2008, with the monotonicity safeguard).")
-        var accelerate: Acceleration = .none
-
         @Flag(name: .long, help: "Print the fit's wall-clock seconds and peak memory to standard error as one JSON line.")
         var reportTiming = false
 
@@ -233,7 +230,7 @@ extension EMKitCommand.HMM {
             options.emissionPrior = emissionPrior
             // --prior default on discrete emissions: Laplace smoothing.
             options.emissionPseudoCount = prior.choice == .fraleyRaftery && (emission == .categorical || emission == .poisson) ? 1 : 0
-            options.squarem = accelerate == .squarem
+            options.squarem = em.usesSQUAREM()
             options.em = em.emOptions
             if let initFrom {
                 let model = try start(initFrom)

@@ -67,6 +67,7 @@ extension EMKitCommand {
             var options = GaussianMixture.FitOptions(componentCount: components, covarianceType: covariance)
             options.settings.regularization = regularization
             options.em = em.emOptions
+            options.squarem = em.usesSQUAREM()
             let fit = try GaussianMixture.fit(dataset, options: options)
             Terminal.clearProgress()
             Terminal.warnings(of: fit, hint: "raise --max-iterations")

@@ -61,16 +61,16 @@ extension EMKitCommand {
             let data = try RowDataset(samples)
             var options = GaussianMixture.FitOptions(componentCount: 1, covarianceType: covariance)
             options.em = em.emOptions
+            options.squarem = em.usesSQUAREM()
             let fit: EMResult<GaussianMixture>
             var note = ""
             if components == "auto" {
                 let quiet = em.quiet
                 let (candidates, best) = ModelSelection.compare(
-                    data, componentCounts: Array(1...maxComponents), covarianceTypes: [covariance], criterion: .bic, options: options
-                ) { index, total in
-                    if !quiet { Terminal.progress("fitting K = \(index + 1) of \(total)") }
-                }
+                    data, componentCounts: Array(1...maxComponents), covarianceTypes: [covariance], criterion: .bic, options: options,
+                    progress: { index, total in if !quiet { Terminal.progress("fitting K = \(index + 1) of \(total)") } })
                 Terminal.clearProgress()
+                for caution in ModelSelection.cautions(candidates: candidates, best: best) { Terminal.warning(caution) }
                 guard let best, let chosen = candidates[best].fit else {
                     throw ValidationError("no K from 1 to \(maxComponents) could be fitted: \(candidates.compactMap(\.failure).first ?? "")")
                 }
@@ -82,7 +82,7 @@ extension EMKitCommand {
                 fit = try GaussianMixture.fit(data, options: options)
                 Terminal.clearProgress()
             }
-            for warning in fit.warnings { Terminal.warning(warning.description) }
+            Terminal.warnings(of: fit, hint: "raise --max-iterations")
             let labels = try fit.model.predict(samples)
             let segmented = ImageSegmentation.colouredSegments(
                 of: picture, labels: labels, componentCount: fit.model.componentCount, palette: palette)
@@ -133,6 +133,11 @@ extension EMKitCommand {
 
         @OptionGroup var dataOptions: DataOptions
 
+        @Option(name: .long, help: "Added to covariance diagonals (default 1e-6; 0 with --prior).")
+        var regularization: Double?
+
+        @OptionGroup var prior: PriorOptionGroup
+
         @OptionGroup var em: EMOptionGroup
 
         @Option(name: [.short, .long], help: ArgumentHelp("Write the best model here.", valueName: "model.json"))
@@ -182,13 +187,16 @@ extension EMKitCommand {
             let types = try covarianceTypes()
             var options = GaussianMixture.FitOptions(componentCount: 1)
             options.em = em.emOptions
+            options.squarem = em.usesSQUAREM()
+            options.settings.regularization = regularization ?? (prior.choice == .none ? 1e-6 : 0)
             let quiet = em.quiet
+            let prior = self.prior
             let (candidates, best) = ModelSelection.compare(
-                dataset, componentCounts: counts, covarianceTypes: types, criterion: criterion, options: options
-            ) { index, total in
-                if !quiet { Terminal.progress("fitting model \(index + 1) of \(total)") }
-            }
+                dataset, componentCounts: counts, covarianceTypes: types, criterion: criterion, options: options,
+                prior: prior.choice == .none ? nil : { k, type in try prior.gaussianPrior(for: dataset, componentCount: k, covarianceType: type) },
+                progress: { index, total in if !quiet { Terminal.progress("fitting model \(index + 1) of \(total)") } })
             Terminal.clearProgress()
+            for caution in ModelSelection.cautions(candidates: candidates, best: best) { Terminal.warning(caution) }
             if let plot {
                 let series = types.map { type in
                     (name: type.rawValue, values: counts.map { k in candidates.first { $0.componentCount == k && $0.covarianceType == type }?.score })
@@ -215,7 +223,8 @@ extension EMKitCommand {
                     for type in types {
                         let index = candidates.firstIndex { $0.componentCount == k && $0.covarianceType == type }
                         let cell = index.flatMap { candidates[$0].score.map { Format.number($0, digits: 7) } } ?? "—"
-                        line += Format.left(cell + (index == best ? " *" : "  "), 14)
+                        let mark = index == best ? " *" : (index.map { candidates[$0].isDegenerate } ?? false) ? " !" : "  "
+                        line += Format.left(cell + mark, 14)
                     }
                     lines.append(line)
                 }
@@ -225,6 +234,12 @@ extension EMKitCommand {
                 }
                 let failures = candidates.filter { $0.failure != nil }
                 if !failures.isEmpty { lines.append("— : \(failures.count) fits failed (e.g. \(failures[0].failure ?? ""))") }
+                let degenerate = candidates.filter(\.isDegenerate)
+                if let example = degenerate.first {
+                    lines.append(
+                        "! : \(degenerate.count) fits reached a degenerate optimum and are not chosen (e.g. K = \(example.componentCount), "
+                            + "\(example.covarianceType.rawValue): \(example.fit?.degenerateParts.first?.description ?? ""))")
+                }
                 print(lines.joined(separator: "\n"))
             }
         }

@@ -28,7 +28,7 @@ struct CommandLineTests {
         let expected = try #require(fixture.iterations.first { $0.iterations == 25 })
         let modelPath = directory.appendingPathComponent("model.json").path
         let result = try CommandRunner.run([
-            "fit", iris, "--columns", features, "-k", "3", "--init-from", initPath, "--tolerance", "0",
+            "fit", iris, "--columns", features, "-k", "3", "--init-from", initPath, "--tolerance", "0", "--accelerate", "none",
             "--max-iterations", "25", "--format", "json", "--output", modelPath,
         ])
         #expect(result.status == 0, "\(result.standardError)")
@@ -353,7 +353,8 @@ struct ImputeCommandLineTests {
         #expect(lines[0] == "a;b;c\r" && lines[1] == "1;2;3\r" && lines[5] == "5; 6 ;7\r")
         #expect(lines[2].hasPrefix("2;") && lines[2].hasSuffix(";4\r") && !lines[2].contains(";;"))
         #expect(!lines[3].contains("NA") && !lines[4].contains("?"))
-        #expect(result.standardError.hasPrefix("filled 3 missing values (6 data rows) with a 1-component full Gaussian mixture"))
+        #expect(result.standardError.contains("filled 3 missing values (6 data rows) with a 1-component full Gaussian mixture"))
+        #expect(result.standardError.hasPrefix("warning: the model has 9 free parameters for 6.0 samples"))
     }
 
     @Test("multiple imputation writes one seeded file per draw")

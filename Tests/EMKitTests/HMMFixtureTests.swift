@@ -240,7 +240,7 @@ struct HMMCommandLineTests {
     func prior() throws {
         let data = Fixtures.path("hmm_gaussian.csv")
         let fit = try CommandRunner.run([
-            "hmm", "fit", data, "--states", "3", "--sequence-column", "sequence", "--prior", "default", "--format", "json",
+            "hmm", "fit", data, "--states", "3", "--sequence-column", "sequence", "--prior", "default", "--accelerate", "none", "--format", "json",
         ])
         #expect(fit.status == 0, "\(fit.standardError)")
         let file = try JSONDecoder().decode(HMMFile.self, from: Data(fit.standardOutput.utf8))

@@ -47,6 +47,11 @@ public protocol EMModel: Sendable {
     /// log-likelihood is reported beside it (`EMResult.logLikelihood`).
     func objective(logLikelihood: Double) -> Double
 
+    /// The parts of this fitted model that the data cannot support (`DegeneratePart`), given
+    /// the total sample weight it was fitted to; empty by default. The engine records them for
+    /// the kept model in `EMResult.degenerateParts`.
+    func degenerateParts(sampleWeight: Double) -> [DegeneratePart]
+
     /// The same model with its parts in a canonical order (for a mixture: by descending weight),
     /// so equal fits compare equal. The engine calls it once, on the returned model.
     func canonicalized() -> Self
@@ -55,6 +60,9 @@ public protocol EMModel: Sendable {
 extension EMModel {
     /// Models without interchangeable parts are already canonical.
     public func canonicalized() -> Self { self }
+
+    /// Models that do not diagnose themselves report nothing.
+    public func degenerateParts(sampleWeight: Double) -> [DegeneratePart] { [] }
 
     /// Models without a prior have a flat one.
     public func logPrior() -> Double { 0 }

@@ -31,12 +31,22 @@ public enum EMWarning: Sendable, Equatable, CustomStringConvertible {
     /// The log-likelihood fell from one iteration to the next, which exact EM never does:
     /// a sign of rounding trouble, a too-small regularisation, or a model whose M-step is wrong.
     case logLikelihoodDecreased(restart: Int, iteration: Int, from: Double, to: Double)
+    /// The model has at least as many free parameters as the data have samples (by weight):
+    /// its likelihood can grow without the data saying anything.
+    case moreParametersThanSamples(parameters: Int, samples: Double)
+    /// K equals the number of distinct rows: each component can sit on one row.
+    case componentsMatchDistinctRows(components: Int)
 
     public var description: String {
         switch self {
         case .logLikelihoodDecreased(let restart, let iteration, let from, let to):
             return "the log-likelihood decreased at iteration \(iteration) of restart \(restart + 1), "
                 + "from \(from) to \(to) (by \(from - to)); try a larger regularization or scaling the data"
+        case .moreParametersThanSamples(let parameters, let samples):
+            return "the model has \(parameters) free parameters for \(samples) samples: fewer components or a "
+                + "simpler covariance would be better determined"
+        case .componentsMatchDistinctRows(let components):
+            return "the data have only \(components) distinct rows, one per component: each component can collapse onto one"
         }
     }
 }
@@ -89,6 +99,10 @@ public struct EMResult<Model: EMModel>: Sendable {
     public var restarts: [RestartSummary]
     /// Problems noticed along the way.
     public var warnings: [EMWarning]
+    /// The parts of `model` that the data cannot support (a variance at the regularisation
+    /// floor, a component lighter than one sample or than its parameters): the optimum reached
+    /// is degenerate. Empty for a sound fit.
+    public var degenerateParts: [DegeneratePart] = []
     /// The tolerance of the stopping rule the fit ran with (`EMOptions.tolerance`).
     public var tolerance: Double = EMOptions.defaultTolerance
     /// The stopping rule the fit ran with (`EMOptions.stoppingRule`).

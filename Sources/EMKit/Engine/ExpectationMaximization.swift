@@ -130,6 +130,7 @@ public enum ExpectationMaximization {
             throw error
         }
         if options.canonicalOrder { result.model = result.model.canonicalized() }
+        result.degenerateParts = result.model.degenerateParts(sampleWeight: result.sampleWeight)
         result.restarts = summaries
         result.warnings = warnings
         result.tolerance = options.tolerance
@@ -207,9 +208,7 @@ public enum ExpectationMaximization {
         }
         while true {
             let objective = current.objective / current.sampleWeight
-            if policy.isMonotone, let previous = history.last,
-                objective < previous - 1e-9 * max(1, abs(previous))
-            {
+            if policy.isMonotone, let previous = history.last, !StoppingRule.isRoundingDecrease(from: previous, to: objective) {
                 // Rounding can lower the objective by a few ulps near convergence; flag only real decreases.
                 warnings.append(.logLikelihoodDecreased(restart: restart, iteration: iteration, from: previous, to: objective))
             }

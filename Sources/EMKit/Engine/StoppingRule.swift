@@ -31,6 +31,13 @@ public enum StoppingRule: String, Sendable, Equatable, CaseIterable {
     /// mean the objective has stopped moving.
     static func roundingFloor(_ objective: Double) -> Double { 1e-13 * max(1, abs(objective)) }
 
+    /// Whether a fall of the objective per sample from `previous` to `next` is within what
+    /// rounding can cause (1e-9 relative, absolute below 1 nat per sample), rather than a real
+    /// decrease, which a monotone scheme reports as a warning.
+    public static func isRoundingDecrease(from previous: Double, to next: Double) -> Bool {
+        next >= previous - 1e-9 * max(1, abs(previous))
+    }
+
     /// Aitken's estimate of how much the objective per sample may still rise, from its history
     /// (one entry per iteration); `.infinity` when it cannot be told yet (fewer than three
     /// entries, a decrease, or increments that are not shrinking).
@@ -42,6 +49,10 @@ public enum StoppingRule: String, Sendable, Equatable, CaseIterable {
         guard n >= 2 else { return .infinity }
         var last = history[n - 1] - history[n - 2]
         if abs(last) <= roundingFloor(history[n - 1]) { return 0 }
+        // A monotone scheme's objective cannot fall; a fall too small to be a real one
+        // (`isRoundingDecrease`) means it has reached the noise floor of its arithmetic, as with
+        // a nearly singular covariance.
+        if monotone && last < 0 && isRoundingDecrease(from: history[n - 2], to: history[n - 1]) { return 0 }
         if !monotone { last = abs(last) }
         guard last > 0, n >= 3 else { return .infinity }
         func increment(_ i: Int) -> Double {

@@ -72,6 +72,9 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
         public var tolerance: Double?
         /// `estimated-gap` or `objective-change`; absent in older files.
         public var stoppingRule: String?
+        /// The parts of the model the data cannot support (`EMResult.degenerateParts`), in words;
+        /// absent when there are none.
+        public var degenerateParts: [String]?
 
         /// A fit record with the given values.
         public init(

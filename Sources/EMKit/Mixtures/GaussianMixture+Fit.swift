@@ -77,6 +77,7 @@ extension GaussianMixture {
             }
         }
         var options = options
+        var warnings: [EMWarning] = []
         switch options.initialization {
         case .parameters, .responsibilities: options.em.canonicalOrder = false  // keep the caller's order
         default: break
@@ -92,24 +93,32 @@ extension GaussianMixture {
                     expected: "the \(given.componentCount) components of the initial parameters")
             }
         } else {
-            let distinct = try (data.hasMissingValues ? data.meanImputed() : data).distinctRowCount(upTo: k)
+            let distinct = try (data.hasMissingValues ? data.meanImputed() : data).distinctRowCount(upTo: k + 1)
             guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
+            if distinct == k { warnings.append(.componentsMatchDistinctRows(components: k)) }
         }
         // With missing values, the initialiser sees the rows with their holes filled by column means.
         let initialData = data.hasMissingValues ? try data.meanImputed() : data
+        var result: EMResult<GaussianMixture>
         if let schedule = options.stepwise {
-            return try ExpectationMaximization.fitStepwise(data, options: options.em, schedule: schedule) { _, generator in
+            result = try ExpectationMaximization.fitStepwise(data, options: options.em, schedule: schedule) { _, generator in
+                try initialMixture(for: initialData, options: options, using: &generator)
+            }
+        } else if options.squarem {
+            result = try ExpectationMaximization.fitSQUAREM(data, options: options.em) { _, generator in
+                try initialMixture(for: initialData, options: options, using: &generator)
+            }
+        } else {
+            result = try ExpectationMaximization.fit(data, options: options.em) { _, generator in
                 try initialMixture(for: initialData, options: options, using: &generator)
             }
         }
-        if options.squarem {
-            return try ExpectationMaximization.fitSQUAREM(data, options: options.em) { _, generator in
-                try initialMixture(for: initialData, options: options, using: &generator)
-            }
+        let parameters = result.model.parameterCount
+        if Double(parameters) >= result.sampleWeight {
+            warnings.append(.moreParametersThanSamples(parameters: parameters, samples: result.sampleWeight))
         }
-        return try ExpectationMaximization.fit(data, options: options.em) { _, generator in
-            try initialMixture(for: initialData, options: options, using: &generator)
-        }
+        result.warnings = warnings + result.warnings
+        return result
     }
 
     /// Fits a Gaussian mixture to the rows of `samples`; a shorthand for `fit(_:options:)`.

@@ -306,3 +306,27 @@ extension GaussianMixture: ParameterVectorConvertible {
             covarianceParameters: Array(vector[(k + k * d)...]), fitSettings: fitSettings)
     }
 }
+
+extension GaussianMixture {
+    /// Components lighter than one sample or than their parameters, and covariances whose
+    /// smallest eigenvalue is within 1.5 × of the regularisation floor (none without
+    /// regularisation). A tied covariance is reported as component 0's.
+    public func degenerateParts(sampleWeight: Double) -> [DegeneratePart] {
+        let d = dimension
+        let covariancePerComponent = covarianceType == .tied ? 0 : covarianceType.parameterCount(componentCount: 1, dimension: d)
+        var parts = DegeneratePart.sparseComponents(
+            weights: weights, sampleWeight: sampleWeight, parametersPerComponent: 1 + d + covariancePerComponent)
+        let floor = fitSettings.regularization
+        guard floor > 0 else { return parts }
+        for c in 0..<(covarianceType == .tied ? 1 : componentCount) {
+            let sigma = covariance(ofComponent: c)
+            let smallest: Double
+            switch covarianceType {
+            case .spherical, .diagonal: smallest = (0..<d).map { sigma[$0, $0] }.min() ?? 0
+            case .full, .tied: smallest = sigma.symmetricEigenvalues().first ?? 0
+            }
+            if smallest <= 1.5 * floor { parts.append(.varianceAtFloor(component: c, variance: smallest, floor: floor)) }
+        }
+        return parts
+    }
+}

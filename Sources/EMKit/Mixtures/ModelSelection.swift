@@ -24,17 +24,27 @@ public enum ModelSelection {
         public var fit: EMResult<GaussianMixture>?
         /// Why the fit failed, when it did.
         public var failure: String?
+
+        /// Whether the fit reached a degenerate optimum (`EMResult.degenerateParts`): such a
+        /// candidate is never chosen as the best.
+        public var isDegenerate: Bool { !(fit?.degenerateParts.isEmpty ?? true) }
     }
 
     /// Fits every combination of `componentCounts` and `covarianceTypes` and scores it.
     /// Fits that fail (too many components for the data, every restart degenerate) are kept as
-    /// candidates without a score, with the reason.
+    /// candidates without a score, with the reason. Candidates at a degenerate optimum keep their
+    /// score but are not chosen (`Candidate.isDegenerate`).
     ///
-    /// - Parameter progress: called before each fit with its index and the total.
-    /// - Returns: the candidates, K-major, and the index of the best one (`nil` if none succeeded).
+    /// - Parameters:
+    ///   - prior: the MAP prior of each candidate, from its K and covariance type (mclust's
+    ///     default prior depends on both); `nil` keeps `options.settings.prior` for all.
+    ///   - progress: called before each fit with its index and the total.
+    /// - Returns: the candidates, K-major, and the index of the best sound one (the best
+    ///   degenerate one when no candidate is sound; `nil` when no fit succeeded).
     public static func compare(
         _ data: RowDataset, componentCounts: [Int], covarianceTypes: [CovarianceType], criterion: Criterion,
-        options: GaussianMixture.FitOptions, progress: ((Int, Int) -> Void)? = nil
+        options: GaussianMixture.FitOptions, prior: ((Int, CovarianceType) throws -> GaussianMixturePrior?)? = nil,
+        progress: ((Int, Int) -> Void)? = nil
     ) -> (candidates: [Candidate], best: Int?) {
         var candidates: [Candidate] = []
         let total = componentCounts.count * covarianceTypes.count
@@ -45,6 +55,7 @@ public enum ModelSelection {
                 fitOptions.componentCount = k
                 fitOptions.covarianceType = type
                 do {
+                    if let prior { fitOptions.settings.prior = try prior(k, type) }
                     let fit = try GaussianMixture.fit(data, options: fitOptions)
                     let score = try value(of: criterion, for: fit, data: data)
                     candidates.append(Candidate(componentCount: k, covarianceType: type, score: score, fit: fit, failure: nil))
@@ -53,10 +64,37 @@ public enum ModelSelection {
                 }
             }
         }
-        let best = candidates.indices.filter { candidates[$0].score != nil }.min {
-            (candidates[$0].score ?? .infinity) < (candidates[$1].score ?? .infinity)
+        func lowest(_ indices: [Int]) -> Int? {
+            indices.min { (candidates[$0].score ?? .infinity) < (candidates[$1].score ?? .infinity) }
         }
+        let scored = candidates.indices.filter { candidates[$0].score != nil }
+        // The best sound candidate; only when every one is degenerate, the best of those.
+        let best = lowest(scored.filter { !candidates[$0].isDegenerate }) ?? lowest(scored)
         return (candidates, best)
+    }
+
+    /// What a user should know about a selection before trusting it: the chosen K is the largest
+    /// tried (a wider range may do better), or candidates that score better were passed over
+    /// because their optimum is degenerate.
+    public static func cautions(candidates: [Candidate], best: Int?) -> [String] {
+        guard let best, let chosenScore = candidates[best].score else { return [] }
+        var notes: [String] = []
+        let chosen = candidates[best]
+        if chosen.isDegenerate {
+            notes.append(
+                "every candidate reached a degenerate optimum; the chosen one too: \(chosen.fit?.degenerateParts.first?.description ?? "")")
+        }
+        let largest = candidates.filter { $0.covarianceType == chosen.covarianceType }.map(\.componentCount).max() ?? 0
+        if chosen.componentCount == largest && candidates.contains(where: { $0.componentCount < largest }) {
+            notes.append("the chosen K = \(largest) is the largest tried: a wider range of K may score better")
+        }
+        let passed = candidates.filter { $0.isDegenerate && ($0.score ?? .infinity) < chosenScore }
+        if let first = passed.min(by: { ($0.score ?? .infinity) < ($1.score ?? .infinity) }) {
+            notes.append(
+                "\(passed.count) candidates scoring better were passed over because their optimum is degenerate, the best of them "
+                    + "K = \(first.componentCount), \(first.covarianceType.rawValue): \(first.fit?.degenerateParts.first?.description ?? "")")
+        }
+        return notes
     }
 
     /// The criterion of a fit on its data (weights count as repeated samples).

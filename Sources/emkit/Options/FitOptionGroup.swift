@@ -16,6 +16,13 @@ struct EMOptionGroup: ParsableArguments {
     @Option(name: .long, help: "The largest number of EM iterations per restart (SQUAREM: cycles).")
     var maxIterations: Int = EMOptions.defaultMaxIterations
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "auto (SQUAREM wherever it applies), squarem, or none (plain EM).",
+            discussion: "SQUAREM (Varadhan & Roland 2008) extrapolates two EM steps, with a safeguard that keeps the objective from falling; it reaches the same optimum with several times fewer E-steps. auto uses it except for hard EM, stepwise EM and vb-gaussian, which run plain EM."))
+    var accelerate: Acceleration = .auto
+
     @Option(name: .long, help: "Independent starts; the best log-likelihood is kept.")
     var restarts: Int = 1
 
@@ -54,7 +61,14 @@ struct EMOptionGroup: ParsableArguments {
 
 extension StoppingRule: ExpressibleByArgument {}
 
-/// `--accelerate none|squarem`, shared by `fit` and `hmm fit`.
+/// `--accelerate auto|none|squarem`, shared by every fitting command.
 enum Acceleration: String, ExpressibleByArgument, CaseIterable {
-    case none, squarem
+    case auto, none, squarem
+}
+
+extension EMOptionGroup {
+    /// Whether to run SQUAREM: asked for, or `auto` where the model allows it (`available`).
+    func usesSQUAREM(available: Bool = true) -> Bool {
+        accelerate == .squarem || (accelerate == .auto && available)
+    }
 }

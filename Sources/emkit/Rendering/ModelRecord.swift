@@ -34,6 +34,7 @@ enum ModelRecord {
         record.estimatedGap = fit.estimatedGap.isFinite ? fit.estimatedGap : nil
         record.tolerance = fit.tolerance
         record.stoppingRule = fit.stoppingRule.rawValue
+        record.degenerateParts = fit.degenerateParts.isEmpty ? nil : fit.degenerateParts.map(\.description)
         return record
     }
 

@@ -23,6 +23,7 @@ enum Terminal {
     /// may still be from its optimum and what to do (`hint`).
     static func warnings<Model>(of fit: EMResult<Model>, hint: String) {
         for problem in fit.warnings { warning(problem.description) }
+        for part in fit.degenerateParts { warning("degenerate optimum: \(part)") }
         if case .reachedIterationLimit = fit.stopReason {
             warning("not converged after \(fit.iterations) iterations: \(Summary.remainingGap(fit)); \(hint)")
         }
