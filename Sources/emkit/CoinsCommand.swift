@@ -84,6 +84,15 @@ extension EMKitCommand {
                 start = try BinomialMixture.fit(data, options: seeding).model
             }
             options.initialization = .parameters(start)
+            // Every iteration's parameters and E-step statistics, as the engine reports them.
+            let iterations = IterationLog()
+            options.em.observer = { progress in
+                if let model = progress.model as? BinomialMixture,
+                    let statistics = progress.statistics as? FiniteMixtureStatistics<WeightedSums>
+                {
+                    iterations.append((model, statistics))
+                }
+            }
             let fit = try BinomialMixture.fit(data, options: options)
             switch format {
             case .json:
@@ -94,25 +103,27 @@ extension EMKitCommand {
                         + "\"iterations\": \(fit.iterations), \"logLikelihood\": \(fit.logLikelihood), "
                         + "\"converged\": \(fit.converged), \"history\": [\(history)]}")
             case .text:
-                try printIterations(from: start, rounds: rounds, sequences: sequences, options: options, fit: fit)
+                try printIterations(iterations.entries, rounds: rounds, sequences: sequences, fit: fit)
             }
         }
 
-        /// Replays the fit one iteration at a time (EM is deterministic, so the replay is the fit)
-        /// and prints each E-step's table and M-step's estimates.
+        /// Prints each iteration of the fit from the engine's reports: the E-step's table under
+        /// iteration t − 1's parameters (per-round probabilities from the model, totals from its
+        /// statistics) and the M-step's estimates, iteration t's parameters.
         private func printIterations(
-            from start: BinomialMixture, rounds: Matrix, sequences: [String?], options: BinomialMixture.FitOptions,
-            fit: EMResult<BinomialMixture>
+            _ log: [(model: BinomialMixture, statistics: FiniteMixtureStatistics<WeightedSums>)], rounds: Matrix,
+            sequences: [String?], fit: EMResult<BinomialMixture>
         ) throws {
             let names = (0..<coins).map { coins <= 26 ? String(UnicodeScalar(UInt8(65 + $0))) : "\($0 + 1)" }
-            var model = start
+            guard var model = log.first?.model else { return }
             var lines: [String] = [
                 "\(hard ? "Hard" : "Soft") EM for \(coins) coins over \(rounds.rowCount) rounds"
                     + (fixWeights ? ", mixing weights fixed" : "") + ".",
                 "Start: " + estimates(model, names: names),
             ]
             let width = max(12, sequences.compactMap { $0?.count }.max() ?? 0)
-            for iteration in 1...max(fit.iterations, 1) where fit.iterations > 0 {
+            for iteration in 1...max(fit.iterations, 1) where fit.iterations > 0 && iteration < log.count {
+                let statistics = log[iteration - 1].statistics
                 lines.append("")
                 lines.append("Iteration \(iteration), E-step:")
                 var header = "round  " + "tosses".padding(toLength: width, withPad: " ", startingAt: 0) + "  H/n   "
@@ -135,20 +146,19 @@ extension EMKitCommand {
                         credited.append(hard ? (labels[n] == c ? 1 : 0) : p)
                     }
                     for c in 0..<coins {
-                        heads[c] += credited[c] * h
-                        tails[c] += credited[c] * (total - h)
                         line += String(format: "  %11.2f  %5.2f", credited[c] * h, credited[c] * (total - h))
                     }
                     lines.append(line)
                 }
+                // The totals are the E-step's statistics: Σ r·heads and Σ r·tosses per coin.
+                for c in 0..<coins {
+                    heads[c] = statistics.components[c].sums[0]
+                    tails[c] = statistics.components[c].sums[1] - heads[c]
+                }
                 var totals = "total" + String(repeating: " ", count: 2 + width + 8 + 9 * coins)
                 for c in 0..<coins { totals += String(format: "  %11.2f  %5.2f", heads[c], tails[c]) }
                 lines.append(totals)
-                var step = options
-                step.initialization = .parameters(model)
-                step.em.maxIterations = 1
-                step.em.tolerance = 0
-                model = try BinomialMixture.fit(try RowDataset(rounds), options: step).model
+                model = log[iteration].model
                 lines.append(
                     "M-step: " + (0..<coins).map { c in
                         String(format: "θ%@ = %.2f / %.2f = %.4f", names[c], heads[c], heads[c] + tails[c], model.components[c].probability)
@@ -169,4 +179,12 @@ extension EMKitCommand {
             }.joined(separator: ", ")
         }
     }
+}
+
+/// The iterations the engine reports to the observer of `emkit coins`, in order.
+private final class IterationLog: @unchecked Sendable {
+    // The observer runs on the fitting thread only, and the log is read after the fit returns.
+    private(set) var entries: [(model: BinomialMixture, statistics: FiniteMixtureStatistics<WeightedSums>)] = []
+
+    func append(_ entry: (model: BinomialMixture, statistics: FiniteMixtureStatistics<WeightedSums>)) { entries.append(entry) }
 }

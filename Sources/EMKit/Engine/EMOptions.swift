@@ -21,8 +21,9 @@ public struct EMOptions: Sendable {
     /// Whether the result's parts are put in canonical order (`EMModel.canonicalized()`). Fits
     /// from given initial parameters turn this off to keep the caller's order.
     public var canonicalOrder: Bool = true
-    /// Called after every E-step with the restart, iteration and log-likelihood; use it for
-    /// progress displays. It runs on the fitting thread.
+    /// Called after every iteration's E-step with the restart, iteration, objective, parameters
+    /// and statistics; use it for progress displays or to show each iteration. It runs on the
+    /// fitting thread.
     public var observer: (@Sendable (EMProgress) -> Void)? = nil
 
     /// The default `tolerance`, 1e-8.
@@ -76,4 +77,10 @@ public struct EMProgress: Sendable {
     public var logLikelihood: Double
     /// The full E-steps this restart has run so far.
     public var expectationSteps: Int = 0
+    /// The parameters after `iteration` iterations (the fitted model's type: cast it, e.g.
+    /// `progress.model as? GaussianMixture`).
+    public var model: any Sendable
+    /// The sufficient statistics of those parameters' E-step, which the next M-step reads (the
+    /// model's `Statistics` type).
+    public var statistics: any Sendable
 }

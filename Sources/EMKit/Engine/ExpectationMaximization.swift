@@ -216,7 +216,7 @@ public enum ExpectationMaximization {
             options.observer?(
                 EMProgress(
                     restart: restart, iteration: iteration, logLikelihood: objective,
-                    expectationSteps: context.expectationSteps))
+                    expectationSteps: context.expectationSteps, model: current.model, statistics: current.statistics))
             let probing = probeStart.map { history.count - $0 < 3 } ?? false
             if !probing {
                 let satisfied = options.stoppingRule.isSatisfied(
