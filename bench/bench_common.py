@@ -77,3 +77,32 @@ def mib(value):
 
 def per_iteration(times_n, times_1, n):
     return (statistics.median(times_n) - statistics.median(times_1)) / (n - 1)
+
+
+def ensure_venv(requirements, script, tag):
+    """Installs `requirements` into bench/.venv once (a stamp file per `tag` remembers them), then
+    re-executes `script` inside it with the same arguments; returns when already inside."""
+    import subprocess
+
+    python = VENV / "bin" / "python"
+    stamp = VENV / f".{tag}-requirements"
+    wanted = "\n".join(requirements) + "\n"
+    installed = stamp.read_text() if stamp.exists() else None
+    if installed != wanted:
+        if not python.exists():
+            note(f"creating {VENV} ...")
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        note(f"installing {' '.join(requirements)} into {VENV} (once) ...")
+        result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", *requirements], stdout=sys.stderr)
+        if result.returncode != 0:
+            note(f"{tag}: pip install failed; see the messages above")
+            sys.exit(2)
+        stamp.write_text(wanted)
+    if inside_venv():
+        return
+    variable = tag.upper().replace("-", "_") + "_REEXEC"
+    if os.environ.get(variable):
+        note(f"{tag}: re-executed with {python} but sys.prefix is {sys.prefix}")
+        sys.exit(2)
+    env = dict(os.environ, **{variable: "1", variable.replace("_REEXEC", "_ARGV0"): sys.argv[0]})
+    os.execve(str(python), [str(python), str(script), *sys.argv[1:]], env)

@@ -39,6 +39,7 @@ from bench_common import (
     inside_venv, last_json_line, mib, note, numpy_environment, per_iteration, self_peak_bytes, tail,
     write_atomically,
 )
+from bench_common import ensure_venv as shared_ensure_venv
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -80,25 +81,8 @@ def fail_setup(message):
 
 
 def ensure_venv():
-    """Installs the pinned packages into bench/.venv once, and re-executes inside it."""
-    wanted = "\n".join(REQUIREMENTS) + "\n"
-    installed = STAMP.read_text() if STAMP.exists() else None
-    if installed != wanted:
-        if not VENV_PYTHON.exists():
-            note(f"creating {VENV.relative_to(REPO)} ...")
-            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        note(f"installing {' '.join(REQUIREMENTS)} into {VENV.relative_to(REPO)} (once) ...")
-        result = subprocess.run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", *REQUIREMENTS],
-                                stdout=sys.stderr)
-        if result.returncode != 0:
-            fail_setup("pip install failed; see the messages above")
-        STAMP.write_text(wanted)
-    if inside_venv():
-        return
-    if os.environ.get("COMPARE_HMMLEARN_REEXEC"):
-        fail_setup(f"re-executed with {VENV_PYTHON} but sys.prefix is {sys.prefix}")
-    env = dict(os.environ, COMPARE_HMMLEARN_REEXEC="1", COMPARE_HMMLEARN_ARGV0=sys.argv[0])
-    os.execve(str(VENV_PYTHON), [str(VENV_PYTHON), str(SCRIPT), *sys.argv[1:]], env)
+    """Creates bench/.venv, installs the pinned packages once, and re-executes inside it."""
+    shared_ensure_venv(REQUIREMENTS, SCRIPT, "compare_hmmlearn")
 
 
 # ----------------------------------------------------------------------------------------------

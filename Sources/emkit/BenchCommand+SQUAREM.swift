@@ -4,7 +4,7 @@ import Foundation
 /// `emkit bench --squarem`: E-steps and seconds for plain EM and SQUAREM to reach the same
 /// log-likelihood on slow, overlapping problems of several model kinds, as a Markdown table.
 ///
-/// For each problem SQUAREM runs to a tolerance of 1e-10 nats per sample; plain EM then runs
+/// For each problem SQUAREM runs to an estimated gap of 1e-10 (relative); plain EM then runs
 /// from the same start until its log-likelihood first reaches SQUAREM's (tolerance 0), and is
 /// timed again for exactly that many iterations. Seconds are medians of three runs.
 enum SQUAREMBenchmark {

@@ -72,7 +72,7 @@ extension EMKitCommand {
             var options = BinomialMixture.FitOptions(componentCount: coins)
             options.fixWeights = fixWeights
             options.settings.assignment = hard ? .hard : .soft
-            options.em = EMOptions(tolerance: tolerance, maxIterations: iterations, seed: seed)
+            options.em = EMOptions(tolerance: tolerance, maxIterations: iterations, seed: seed, stoppingRule: .objectiveChange)
             let start: BinomialMixture
             if let probabilities = initialProbabilities {
                 start = try BinomialMixture(

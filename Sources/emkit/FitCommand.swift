@@ -140,6 +140,7 @@ extension EMKitCommand {
         }
 
         func run() throws {
+            try FileAccess.refuseOverwriting(inputs: [data, initFrom].compactMap { $0 }, outputs: [output])
             // Gaussian mixtures marginalise missing values; the discrete families need complete rows.
             var opened = try dataOptions.open(
                 data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes,
@@ -224,7 +225,9 @@ extension EMKitCommand.Fit {
         if reportTiming {
             Terminal.reportTiming(since: started, clock: clock, iterations: fit.restarts.map(\.iterations).reduce(0, +), threads: em.threads)
         }
-        Terminal.warnings(of: fit, hint: "raise --max-iterations, or try --accelerate squarem")
+        let accelerated = em.usesSQUAREM(available: !stepwise && !hard && model != .vbGaussian)
+        Terminal.warnings(of: fit, hint: accelerated || model == .vbGaussian || stepwise || hard
+            ? "raise --max-iterations" : "raise --max-iterations, or try --accelerate squarem")
     }
 
     /// Dataset chunks sized for --stepwise, and the schedule.
@@ -262,7 +265,8 @@ extension EMKitCommand.Fit {
             for c in 0..<fit.model.componentCount {
                 lines.append("")
                 lines.append("Component \(c + 1): weight \(Format.number(fit.model.weights[c], digits: 6)), "
-                    + "degrees of freedom \(Format.number(fit.model.degreesOfFreedom[c], digits: 5))")
+                    + "degrees of freedom \(Format.number(fit.model.degreesOfFreedom[c], digits: 5))"
+                    + (fit.model.componentsAtGaussianLimit.contains(c) ? " (at its bound: Gaussian in all but name)" : ""))
                 lines.append("  mean        " + Format.vector(fit.model.means.row(c), digits: 6))
             }
             print(lines.joined(separator: "\n"))
@@ -296,6 +300,11 @@ extension EMKitCommand.Fit {
         record.converged = fit.converged
         record.stopReason = ModelRecord.name(of: fit.stopReason)
         record.history = fit.history
+        record.estimatedGap = fit.estimatedGap.isFinite ? fit.estimatedGap : nil
+        record.tolerance = fit.tolerance
+        record.stoppingRule = fit.stoppingRule.rawValue
+        // Components the Dirichlet-process prior switched off are its answer, not a degeneracy.
+        record.degenerateParts = nil
         let file = GaussianMixtureFile(point, columns: opened.columnNames, fit: record)
         if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
         switch format {

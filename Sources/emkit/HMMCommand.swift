@@ -187,6 +187,7 @@ extension EMKitCommand.HMM {
         }
 
         func run() throws {
+            try FileAccess.refuseOverwriting(inputs: [data, initFrom, sequences.lengths].compactMap { $0 }, outputs: [output])
             let (dataset, columns) = try sequences.read(data, dataOptions: dataOptions)
             let componentCount = emission == .gmm ? states * mixtureComponents : states
             let gaussian = emission == .gaussian || emission == .gmm
@@ -252,7 +253,7 @@ extension EMKitCommand.HMM {
             if reportTiming {
                 Terminal.reportTiming(since: started, clock: clock, iterations: fit.restarts.map(\.iterations).reduce(0, +), threads: em.threads)
             }
-            Terminal.warnings(of: fit, hint: "raise --max-iterations, or try --accelerate squarem")
+            Terminal.warnings(of: fit, hint: em.usesSQUAREM() ? "raise --max-iterations" : "raise --max-iterations, or try --accelerate squarem")
             let record = ModelRecord.fitRecord(
                 for: fit, parameterCount: fit.model.parameterCount, samples: dataset.observationCount, seed: em.seed, restarts: em.restarts)
             let modelFile = file(fit.model, record)
@@ -263,8 +264,7 @@ extension EMKitCommand.HMM {
                 var lines = [
                     "Hidden Markov model: \(states) states, \(E.familyName) emissions, fitted to \(dataset.observationCount) observations "
                         + "in \(dataset.lengths.count) sequences of \(data)",
-                    Summary.stopLine(fit)
-                        + (fit.restarts.count > 1 ? "; best of \(fit.restarts.count) restarts" : ""),
+                    Summary.stopLine(fit),
                 ] + Summary.objectiveLines(fit, record: record, per: "observation") + [
                     "",
                     "Start probabilities  " + Format.vector(fit.model.startProbabilities, digits: 4),

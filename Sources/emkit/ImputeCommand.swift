@@ -52,6 +52,7 @@ extension EMKitCommand {
         }
 
         func run() throws {
+            try FileAccess.refuseOverwriting(inputs: [data], outputs: [output])
             let bytes = try FileAccess.readAll(data)
             let markers = missing.markers
             let table = try CSVReader.parse(
@@ -72,13 +73,9 @@ extension EMKitCommand {
             Terminal.clearProgress()
             Terminal.warnings(of: fit, hint: "raise --max-iterations")
             // Which file columns the model's columns are.
-            let allColumns = try CSVReader.parse(
-                bytes, path: data, delimiter: dataOptions.delimiter?.byte, hasHeader: dataOptions.header,
-                missingMarkers: markers)
             let columnOfFileColumn = Dictionary(
-                uniqueKeysWithValues: table.columnNames.enumerated().compactMap { modelColumn, name in
-                    allColumns.columnNames.firstIndex(of: name).map { ($0, modelColumn) }
-                })
+                table.columnPositions.enumerated().map { modelColumn, position in (position, modelColumn) },
+                uniquingKeysWith: { first, _ in first })
             let format = CSVFormat(delimiter: dataOptions.delimiter?.byte, hasHeader: dataOptions.header, missingMarkers: markers)
             func completedFile(_ completed: Matrix) throws -> [UInt8] {
                 try CSVReader.substituteFields(bytes, path: data, format: format) { row, column, field in

@@ -55,6 +55,7 @@ extension EMKitCommand {
         }
 
         func run() throws {
+            try FileAccess.refuseOverwriting(inputs: [image], outputs: [output, model])
             let picture = try RGBImage.read(path: image)
             guard picture.pixelCount > 0 else { throw ValidationError("\(image) has no pixels") }
             let samples = ImageSegmentation.features(of: picture, features)
@@ -181,6 +182,7 @@ extension EMKitCommand {
         }
 
         func run() throws {
+            try FileAccess.refuseOverwriting(inputs: [data], outputs: [output, plot])
             let table = try dataOptions.read(data)
             let dataset = try RowDataset(table.samples)
             let counts = try componentCounts()

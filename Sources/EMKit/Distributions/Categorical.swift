@@ -97,7 +97,7 @@ extension Categorical {
     /// - Returns: the `N × C` counts and the `C` distinct labels, in column order.
     public static func counts(fromLabels labels: [Double]) -> (counts: Matrix, categories: [Double]) {
         let categories = Array(Set(labels)).sorted()
-        let column = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })
+        let column = Dictionary(categories.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var counts = Matrix(rowCount: labels.count, columnCount: categories.count)
         for (n, label) in labels.enumerated() { counts[n, column[label] ?? 0] = 1 }
         return (counts, categories)

@@ -11,7 +11,7 @@ public struct EMOptions: Sendable {
     /// The largest number of iterations per restart. Default 10 000; a fit that reaches it says
     /// so (`StopReason.reachedIterationLimit`) and how far it may still be from its optimum.
     public var maxIterations: Int = EMOptions.defaultMaxIterations
-    /// How many independent starts to run; the one with the highest final log-likelihood is kept.
+    /// How many independent starts to run; the one with the highest final objective is kept.
     public var restarts: Int = 1
     /// The seed from which every random choice of the fit is drawn. Restart `r` draws from
     /// `SeededGenerator(seed: seed, stream: r)`.

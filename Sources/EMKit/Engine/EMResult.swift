@@ -33,14 +33,14 @@ public enum EMWarning: Sendable, Equatable, CustomStringConvertible {
     case logLikelihoodDecreased(restart: Int, iteration: Int, from: Double, to: Double)
     /// The model has at least as many free parameters as the data have samples (by weight):
     /// its likelihood can grow without the data saying anything.
-    case moreParametersThanSamples(parameters: Int, samples: Double)
+    case moreParametersThanSamples(parameters: Int, samples: Int)
     /// K equals the number of distinct rows: each component can sit on one row.
     case componentsMatchDistinctRows(components: Int)
 
     public var description: String {
         switch self {
         case .logLikelihoodDecreased(let restart, let iteration, let from, let to):
-            return "the log-likelihood decreased at iteration \(iteration) of restart \(restart + 1), "
+            return "the objective (log-likelihood, log-posterior or lower bound) decreased at iteration \(iteration) of restart \(restart + 1), "
                 + "from \(from) to \(to) (by \(from - to)); try a larger regularization or scaling the data"
         case .moreParametersThanSamples(let parameters, let samples):
             return "the model has \(parameters) free parameters for \(samples) samples: fewer components or a "
@@ -82,8 +82,8 @@ public struct EMResult<Model: EMModel>: Sendable {
     public var sampleWeight: Double
     /// Why the best restart stopped.
     public var stopReason: StopReason
-    /// The number of iterations the best restart ran (for plain EM, M-steps; for SQUAREM, cycles;
-    /// for stepwise EM, epochs).
+    /// The number of iterations the best restart ran (for plain EM, M-steps; for SQUAREM, cycles
+    /// and the plain EM steps that confirmed convergence; for stepwise EM, epochs).
     public var iterations: Int
     /// Aitken's estimate of how much the objective per sample may still rise from `model`
     /// (`StoppingRule.estimatedGap(history:monotone:)`), in nats per sample; 0 when the objective

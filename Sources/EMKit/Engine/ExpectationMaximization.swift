@@ -194,16 +194,18 @@ public enum ExpectationMaximization {
         var iteration = 0
         // Where a confirming run of plain EM steps began in `history`, while one is under way.
         var probeStart: Int? = nil
+        // The values the gap is measured on: a finished probe's, else the whole history.
         func gapHistory() -> ArraySlice<Double> {
-            if let probeStart { return history[probeStart...] }
+            if let probeStart, history.count - probeStart >= 3 { return history[probeStart...] }
             return history[...]
         }
+        var probeFinished: Bool { probeStart.map { history.count - $0 >= 3 } ?? false }
         func run(_ reason: StopReason, degeneracy: EMError? = nil) -> Run<Policy.Model> {
             Run(
                 model: current.model, history: history, logLikelihood: current.logLikelihood / current.sampleWeight,
                 sampleWeight: current.sampleWeight, iterations: iteration, stopReason: reason,
                 estimatedGap: StoppingRule.estimatedGap(
-                    history: Array(gapHistory()), monotone: probeStart != nil || policy.isMonotone),
+                    history: Array(gapHistory()), monotone: probeFinished || policy.isMonotone),
                 warnings: warnings, degeneracy: degeneracy)
         }
         while true {
@@ -221,7 +223,7 @@ public enum ExpectationMaximization {
             if !probing {
                 let satisfied = options.stoppingRule.isSatisfied(
                     history: Array(gapHistory()), tolerance: options.tolerance,
-                    monotone: probeStart != nil || policy.isMonotone)
+                    monotone: probeFinished || policy.isMonotone)
                 if satisfied && (probeStart != nil || !policy.confirmsWithPlainSteps || options.stoppingRule != .estimatedGap) {
                     return run(.converged(iteration: iteration))
                 }

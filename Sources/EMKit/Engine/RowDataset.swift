@@ -75,6 +75,9 @@ public struct RowDataset: EMDataset {
                 for j in 0..<d {
                     let value = rows[b * d + j]
                     if value.isFinite {
+                        guard abs(value) <= Self.largestMagnitude else {
+                            throw EMError.valueTooLarge(row: start + b, column: j, value: value)
+                        }
                         observedPerColumn[j] += 1
                     } else if value.isNaN && missingValues == .allowed {
                         missingInRow += 1
@@ -92,6 +95,11 @@ public struct RowDataset: EMDataset {
             emptyRowCount = emptyRows
         }
     }
+
+    /// The largest magnitude a data value may have, 1e100: squares of larger values, summed over
+    /// many rows, can overflow a `Double` (and would make distances, moments and likelihoods
+    /// infinite). No measured quantity comes near it; rescale data that do.
+    public static let largestMagnitude = 1e100
 
     /// The chunk size used when none is given: 512 rows below 100,000 rows (enough chunks to keep
     /// every core busy on small data), 2048 above. It depends only on the data's size, never on

@@ -10,8 +10,8 @@ public protocol ParameterVectorConvertible {
 
 extension ExpectationMaximization {
     /// Fits a model by EM accelerated with SQUAREM (`SQUAREMStep`). `options.maxIterations`
-    /// counts cycles, and `history` has one entry per cycle; `EMResult.expectationSteps` counts
-    /// the E-steps, the real cost.
+    /// counts iterations: cycles, and the plain EM steps that confirm convergence; `history` has
+    /// one entry per iteration; `EMResult.expectationSteps` counts the E-steps, the real cost.
     ///
     /// - Throws: as `fit(_:options:initialModel:)`.
     public static func fitSQUAREM<Model: EMModel & ParameterVectorConvertible>(

@@ -6,6 +6,8 @@ public enum DataError: Error, Sendable, Equatable {
     case unreadable(path: String, reason: String)
     /// The file could not be written.
     case unwritable(path: String, reason: String)
+    /// An output path names one of the command's input files, which writing would destroy.
+    case outputIsInput(path: String)
     /// The file holds no data rows.
     case empty(path: String)
     /// A field is not a number.
@@ -22,6 +24,8 @@ public enum DataError: Error, Sendable, Equatable {
     case nonFinite(path: String, line: Int, column: Int, field: String)
     /// A column named on the command line does not exist.
     case unknownColumn(path: String, column: String, available: [String])
+    /// Two of the chosen columns share a header name (1-based positions `first` and `second`).
+    case duplicateColumn(path: String, name: String, first: Int, second: Int)
     /// A `.npy` file is malformed or of a kind EMKit does not read.
     case unsupportedNumpy(path: String, reason: String)
     /// A model file is malformed or inconsistent.

@@ -9,6 +9,9 @@ public enum EMError: Error, Sendable, Equatable {
     case tooManyComponents(components: Int, samples: Int)
     /// A data value is NaN or infinite: `row` and `column` are 0-based positions in the matrix.
     case nonFiniteValue(row: Int, column: Int, value: Double)
+    /// A data value's magnitude exceeds `RowDataset.largestMagnitude` (1e100), beyond which sums of
+    /// squares can overflow: `row` and `column` are 0-based positions in the matrix.
+    case valueTooLarge(row: Int, column: Int, value: Double)
     /// Every value of a column is missing (0-based column).
     case columnAllMissing(column: Int)
     /// A sample weight is negative, NaN or infinite, or all weights are zero (`row` is nil then).

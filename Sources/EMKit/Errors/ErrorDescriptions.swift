@@ -13,6 +13,9 @@ extension EMError: CustomStringConvertible {
         case .nonFiniteValue(let row, let column, let value):
             return "data row \(row + 1), column \(column + 1) is \(value): "
                 + "remove or impute missing values before fitting"
+        case .valueTooLarge(let row, let column, let value):
+            return "data row \(row + 1), column \(column + 1) is \(value): values beyond ±1e100 overflow when squared "
+                + "and summed; rescale the column (divide it by a power of ten)"
         case .columnAllMissing(let column):
             return "column \(column + 1) has no observed value: drop it (--columns) before fitting"
         case .invalidWeight(let row, let value):
@@ -75,6 +78,11 @@ extension DataError: CustomStringConvertible {
                 + "remove or impute missing values first"
         case .unknownColumn(let path, let column, let available):
             return "\(path): no column '\(column)'; the columns are: \(available.joined(separator: ", "))"
+        case .outputIsInput(let path):
+            return "\(path) is also an input of this command: writing it would destroy the input; choose another output path"
+        case .duplicateColumn(let path, let name, let first, let second):
+            return "\(path): columns \(first) and \(second) are both named '\(name)': rename one in the header, "
+                + "or leave one out (--columns)"
         case .unsupportedNumpy(let path, let reason):
             return "\(path): not a readable .npy file: \(reason)"
         case .invalidModelFile(let path, let reason):

@@ -21,6 +21,11 @@ public struct SequenceDataset: EMDataset {
         guard lengths.allSatisfy({ $0 >= 1 }) else {
             throw EMError.invalidParameter(name: "lengths", value: "\(lengths.filter { $0 < 1 })", expected: "positive sequence lengths")
         }
+        // Each length at most the row count, so that the sum below cannot overflow.
+        if let tooLong = lengths.first(where: { $0 > rows.sampleCount }) {
+            throw EMError.invalidParameter(
+                name: "lengths", value: "a sequence of \(tooLong)", expected: "lengths that add up to the \(rows.sampleCount) rows")
+        }
         guard lengths.reduce(0, +) == rows.sampleCount else {
             throw EMError.invalidParameter(
                 name: "lengths", value: "a total of \(lengths.reduce(0, +))",

@@ -28,12 +28,16 @@ public struct NumericTable: Sendable {
     public var columnNames: [String]
     /// The weight column's values, when one was chosen.
     public var sampleWeights: [Double]?
+    /// The 0-based positions in the file of the chosen columns, in `columnNames` order.
+    public var columnPositions: [Int]
 
-    /// A table of the given samples, column names and optional weights.
-    public init(samples: Matrix, columnNames: [String], sampleWeights: [Double]? = nil) {
+    /// A table of the given samples, column names and optional weights; `columnPositions`
+    /// defaults to 0, 1, 2, ….
+    public init(samples: Matrix, columnNames: [String], sampleWeights: [Double]? = nil, columnPositions: [Int]? = nil) {
         self.samples = samples
         self.columnNames = columnNames
         self.sampleWeights = sampleWeights
+        self.columnPositions = columnPositions ?? Array(0..<columnNames.count)
     }
 }
 
@@ -108,7 +112,7 @@ public enum CSVReader {
         }
         return NumericTable(
             samples: Matrix(rowCount: layout.rowCount, columnCount: layout.columnNames.count, elements: elements),
-            columnNames: layout.columnNames, sampleWeights: layout.hasWeights ? weights : nil)
+            columnNames: layout.columnNames, sampleWeights: layout.hasWeights ? weights : nil, columnPositions: layout.columnPositions)
     }
 
     /// Parses the bytes of a delimited text file; `path` is used in error messages only.
@@ -128,7 +132,7 @@ public enum CSVReader {
         }
         return NumericTable(
             samples: Matrix(rowCount: layout.rowCount, columnCount: layout.columnNames.count, elements: elements),
-            columnNames: layout.columnNames, sampleWeights: layout.hasWeights ? weights : nil)
+            columnNames: layout.columnNames, sampleWeights: layout.hasWeights ? weights : nil, columnPositions: layout.columnPositions)
     }
 
     /// Streams a delimited text file into a `.npy` file of float64 rows, holding only a block of
@@ -153,6 +157,7 @@ public enum CSVReader {
     /// What a scan found.
     struct Layout {
         var columnNames: [String]
+        var columnPositions: [Int]
         var rowCount: Int
         var hasWeights: Bool
     }
@@ -197,6 +202,14 @@ public enum CSVReader {
                 let weightIndex = try format.weightColumn.map(resolve)
                 let chosen = try format.columns.map { try $0.map(resolve) } ?? (0..<fields.count).filter { $0 != weightIndex }
                 guard !chosen.isEmpty else { throw DataError.empty(path: path) }
+                // Two chosen columns with one name could not be told apart by name downstream.
+                var seen: [String: Int] = [:]
+                for index in chosen + (weightIndex.map { [$0] } ?? []) {
+                    if let first = seen[names[index]] {
+                        throw DataError.duplicateColumn(path: path, name: names[index], first: first + 1, second: index + 1)
+                    }
+                    seen[names[index]] = index
+                }
                 state = (separator, fields.count, names, chosen, weightIndex)
                 row.reserveCapacity(chosen.count)
                 if header { return }
@@ -240,7 +253,7 @@ public enum CSVReader {
             rowCount += 1
         } }
         guard let (_, _, names, chosen, weightIndex) = state, rowCount > 0 else { throw DataError.empty(path: path) }
-        return Layout(columnNames: chosen.map { names[$0] }, rowCount: rowCount, hasWeights: weightIndex != nil)
+        return Layout(columnNames: chosen.map { names[$0] }, columnPositions: chosen, rowCount: rowCount, hasWeights: weightIndex != nil)
     }
 
     /// A copy of a delimited text file in which data fields are replaced where `replacement`

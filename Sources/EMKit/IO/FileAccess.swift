@@ -42,6 +42,25 @@ public enum FileAccess {
         }
     }
 
+    /// Refuses to let an output overwrite an input: throws when any of `outputs` names the same
+    /// file as any of `inputs` (the same device and inode, so links and different spellings of a
+    /// path are caught). Outputs that do not exist yet, and `-`, pass.
+    ///
+    /// - Throws: `DataError.outputIsInput` naming the path.
+    public static func refuseOverwriting(inputs: [String], outputs: [String?]) throws {
+        func identity(_ path: String) -> (UInt64, UInt64)? {
+            guard path != "-" else { return nil }
+            var status = stat()
+            guard stat(path, &status) == 0 else { return nil }
+            return (UInt64(status.st_dev), UInt64(status.st_ino))
+        }
+        let inputIdentities = inputs.compactMap(identity)
+        for case let output? in outputs {
+            guard let target = identity(output) else { continue }
+            if inputIdentities.contains(where: { $0 == target }) { throw DataError.outputIsInput(path: output) }
+        }
+    }
+
     /// Calls `body` with each line of the file at `path` (without its line break) and its
     /// 1-based number, reading the file in blocks of 4 MiB: memory stays bounded whatever the
     /// file's size. `-` reads standard input.

@@ -229,3 +229,12 @@ extension FiniteMixture: ParameterVectorConvertible {
         return try? FiniteMixture(weights: newWeights.map { $0 / total }, components: newComponents, fitSettings: fitSettings)
     }
 }
+
+extension FiniteMixture {
+    /// Components lighter than one sample or than their parameters (`DegeneratePart`).
+    public func degenerateParts(sampleWeight: Double) -> [DegeneratePart] {
+        DegeneratePart.sparseComponents(
+            weights: weights, sampleWeight: sampleWeight,
+            parametersPerComponent: 1 + (components.first?.parameterVector.count ?? 0))
+    }
+}

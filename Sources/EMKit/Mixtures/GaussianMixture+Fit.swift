@@ -113,9 +113,10 @@ extension GaussianMixture {
                 try initialMixture(for: initialData, options: options, using: &generator)
             }
         }
+        // Rows, not summed weights: weights may be normalised, and a row is a sample either way.
         let parameters = result.model.parameterCount
-        if Double(parameters) >= result.sampleWeight {
-            warnings.append(.moreParametersThanSamples(parameters: parameters, samples: result.sampleWeight))
+        if parameters >= data.sampleCount {
+            warnings.append(.moreParametersThanSamples(parameters: parameters, samples: data.sampleCount))
         }
         result.warnings = warnings + result.warnings
         return result

@@ -179,11 +179,13 @@ public struct KMeans: EMModel, Sendable {
         guard distinct >= clusterCount else {
             throw EMError.tooManyComponents(components: clusterCount, samples: distinct)
         }
-        // Never a zero tolerance: Lloyd's iterations stop once the assignments stop changing.
+        // Never a zero tolerance: Lloyd's iterations stop once the assignments stop changing. The
+        // tolerance is in the data's squared units, so it bounds the change (Lloyd's objective
+        // stops changing exactly once the assignments settle), not a relative gap.
         let scale = try meanVariance(of: data, threadCount: threadCount)
         let options = EMOptions(
             tolerance: max(relativeTolerance * scale, .leastNormalMagnitude), maxIterations: maxIterations,
-            restarts: restarts, seed: seed, threadCount: threadCount)
+            restarts: restarts, seed: seed, threadCount: threadCount, stoppingRule: .objectiveChange)
         return try ExpectationMaximization.fit(data, options: options) { _, generator in
             let indices = try KMeansPlusPlus.centreIndices(in: data, count: clusterCount, using: &generator)
             return try KMeans(centroids: data.rows(at: indices))
@@ -214,7 +216,8 @@ extension KMeans {
         let seeds = try KMeansPlusPlus.centreIndices(in: data, count: clusterCount, using: &generator)
         let start = try KMeans(centroids: data.rows(at: seeds))
         let options = EMOptions(
-            tolerance: 1e-4 * (try meanVariance(of: data, threadCount: threadCount)), maxIterations: 300, threadCount: threadCount)
+            tolerance: 1e-4 * (try meanVariance(of: data, threadCount: threadCount)), maxIterations: 300, threadCount: threadCount,
+            stoppingRule: .objectiveChange)
         return try ExpectationMaximization.fit(data, options: options) { _, _ in start }.model
     }
 }

@@ -447,3 +447,13 @@ func gammaVariate(shape: Double, using generator: inout some RandomNumberGenerat
         if _log(max(u, .leastNormalMagnitude)) < 0.5 * x * x + d * (1 - v + _log(v)) { return d * v }
     }
 }
+
+extension StudentTMixture {
+    /// Components lighter than one sample or than their parameters (weight, mean, scale matrix
+    /// and ν) (`DegeneratePart`).
+    public func degenerateParts(sampleWeight: Double) -> [DegeneratePart] {
+        let d = dimension
+        return DegeneratePart.sparseComponents(
+            weights: weights, sampleWeight: sampleWeight, parametersPerComponent: 2 + d + d * (d + 1) / 2)
+    }
+}

@@ -28,8 +28,8 @@ extension VariationalGaussianMixture {
 
     /// Fits a Gaussian mixture by variational Bayes.
     ///
-    /// The result's `logLikelihood` and `history` are the lower bound per sample
-    /// (`lowerBound / sampleWeight`); components keep their order (the Dirichlet-process prior
+    /// The result's `objective` and `history` are the lower bound per sample
+    /// (`lowerBound / sampleWeight`; its `logLikelihood` is 0); components keep their order (the Dirichlet-process prior
     /// depends on it).
     ///
     /// - Throws: `EMError.invalidParameter` for bad options, rows with missing values (impute

@@ -146,8 +146,6 @@ public struct VariationalGaussianMixture: Sendable {
             fitSettings: .init(regularization: regularization))) ?? gaussians
     }
 
-    /// The variational lower bound in scikit-learn's form (nats, not per sample).
-
     /// The most probable component of each row under the variational responsibilities.
     ///
     /// - Throws: `EMError.dimensionMismatch`, `EMError.nonFiniteValue`.

@@ -23,7 +23,7 @@ struct EMOptionGroup: ParsableArguments {
             discussion: "SQUAREM (Varadhan & Roland 2008) extrapolates two EM steps, with a safeguard that keeps the objective from falling; it reaches the same optimum with several times fewer E-steps. auto uses it except for hard EM, stepwise EM and vb-gaussian, which run plain EM."))
     var accelerate: Acceleration = .auto
 
-    @Option(name: .long, help: "Independent starts; the best log-likelihood is kept.")
+    @Option(name: .long, help: "Independent starts; the best objective (log-likelihood, log-posterior or lower bound) is kept.")
     var restarts: Int = 1
 
     @Option(name: .long, help: "Seed of every random choice; the same seed gives the same bits on any number of threads.")
@@ -52,7 +52,7 @@ struct EMOptionGroup: ParsableArguments {
             options.observer = { progress in
                 Terminal.progress(
                     "restart \(progress.restart + 1)/\(restarts)  iteration \(progress.iteration)  "
-                        + "log-likelihood \(Format.number(progress.logLikelihood))")
+                        + "objective \(Format.number(progress.logLikelihood))")
             }
         }
         return options

@@ -43,7 +43,9 @@ extension Summary {
         switch fit.stopReason {
         case .converged(let iteration):
             line = "Converged after \(iteration) iterations"
-            if fit.estimatedGap > 0 {
+            if !fit.estimatedGap.isFinite {
+                line += " (by \(fit.stoppingRule.rawValue), tolerance \(Format.number(fit.tolerance, digits: 2)); the distance from the optimum could not be estimated)"
+            } else if fit.estimatedGap > 0 {
                 line += " (the objective is within an estimated \(Format.number(fit.estimatedGap, digits: 2)) nats per sample of its limit)"
             } else {
                 line += " (the objective no longer changes)"
