@@ -15,7 +15,8 @@ static void set_message(char *message, size_t size, const char *text) {
     }
 }
 
-int emk_png_read(const char *path, unsigned char **pixels, int *width, int *height, char *message, size_t message_size) {
+int emk_png_read(const char *path, size_t max_pixels, unsigned char **pixels, int *width, int *height, char *message,
+                 size_t message_size) {
     png_image image;
     memset(&image, 0, sizeof image);
     image.version = PNG_IMAGE_VERSION;
@@ -23,6 +24,13 @@ int emk_png_read(const char *path, unsigned char **pixels, int *width, int *heig
         set_message(message, message_size, image.message[0] ? image.message : "not a PNG file");
         png_image_free(&image);
         return 1;
+    }
+    if ((double)image.width * (double)image.height > (double)max_pixels) {
+        *width = (int)(image.width > 0x7fffffff ? 0x7fffffff : image.width);
+        *height = (int)(image.height > 0x7fffffff ? 0x7fffffff : image.height);
+        set_message(message, message_size, "too many pixels");
+        png_image_free(&image);
+        return 2;
     }
     image.format = PNG_FORMAT_RGB;
     // 16-bit files without a gAMA or sRGB chunk are taken as sRGB-encoded (as viewers show
@@ -83,7 +91,8 @@ static void emk_jpeg_silence(j_common_ptr info, int level) {
     (void)level;  // warnings (e.g. a premature end of data) become errors below only if fatal
 }
 
-int emk_jpeg_read(const char *path, unsigned char **pixels, int *width, int *height, char *message, size_t message_size) {
+int emk_jpeg_read(const char *path, size_t max_pixels, unsigned char **pixels, int *width, int *height, char *message,
+                  size_t message_size) {
     FILE *file = fopen(path, "rb");
     if (!file) {
         set_message(message, message_size, strerror(errno));
@@ -105,6 +114,14 @@ int emk_jpeg_read(const char *path, unsigned char **pixels, int *width, int *hei
     jpeg_create_decompress(&info);
     jpeg_stdio_src(&info, file);
     jpeg_read_header(&info, TRUE);
+    if ((double)info.image_width * (double)info.image_height > (double)max_pixels) {
+        *width = (int)info.image_width;
+        *height = (int)info.image_height;
+        set_message(message, message_size, "too many pixels");
+        jpeg_destroy_decompress(&info);
+        fclose(file);
+        return 2;
+    }
     info.out_color_space = JCS_RGB;
     jpeg_start_decompress(&info);
     if (info.output_components != 3) {

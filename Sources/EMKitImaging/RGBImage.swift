@@ -24,11 +24,18 @@ public struct RGBImage: Sendable, Equatable {
     /// The number of pixels.
     public var pixelCount: Int { width * height }
 
-    /// Reads a PNG or JPEG file (recognised by its first bytes, not its name).
+    /// The most pixels `read(path:maximumPixels:)` decodes by default: 40 megapixels, about 1 GB
+    /// once segmentation turns each pixel into three doubles.
+    public static let defaultMaximumPixels = 40_000_000
+
+    /// Reads a PNG or JPEG file (recognised by its first bytes, not its name). An image that
+    /// declares more than `maximumPixels` pixels is refused from its header, before anything is
+    /// decoded or allocated.
     ///
     /// - Throws: `ImageError.unreadable` for a missing file, `ImageError.unsupportedFormat` for
-    ///   anything but PNG or JPEG, `ImageError.corrupt` for a corrupt or truncated image.
-    public static func read(path: String) throws -> RGBImage {
+    ///   anything but PNG or JPEG, `ImageError.corrupt` for a corrupt or truncated image,
+    ///   `ImageError.tooManyPixels` beyond the limit.
+    public static func read(path: String, maximumPixels: Int = RGBImage.defaultMaximumPixels) throws -> RGBImage {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImageError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
         }
@@ -40,11 +47,14 @@ public struct RGBImage: Sendable, Equatable {
         var message = [CChar](repeating: 0, count: 256)
         let status: Int32
         if magic.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-            status = emk_png_read(path, &pixels, &width, &height, &message, message.count)
+            status = emk_png_read(path, max(0, maximumPixels), &pixels, &width, &height, &message, message.count)
         } else if magic.starts(with: [0xFF, 0xD8, 0xFF]) {
-            status = emk_jpeg_read(path, &pixels, &width, &height, &message, message.count)
+            status = emk_jpeg_read(path, max(0, maximumPixels), &pixels, &width, &height, &message, message.count)
         } else {
             throw ImageError.unsupportedFormat(path: path)
+        }
+        if status == 2 {
+            throw ImageError.tooManyPixels(path: path, width: Int(width), height: Int(height), limit: maximumPixels)
         }
         guard status == 0, let pixels else {
             throw ImageError.corrupt(path: path, reason: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
@@ -108,6 +118,9 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case corrupt(path: String, reason: String)
     /// The file could not be written.
     case unwritable(path: String, reason: String)
+    /// The image declares more pixels than the reader was allowed (a decompression bomb, or a
+    /// photograph larger than the limit); nothing was decoded.
+    case tooManyPixels(path: String, width: Int, height: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -115,6 +128,9 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedFormat(let path): return "\(path): not a PNG or JPEG image"
         case .corrupt(let path, let reason): return "\(path): corrupt or truncated image: \(reason)"
         case .unwritable(let path, let reason): return "\(path): cannot write: \(reason)"
+        case .tooManyPixels(let path, let width, let height, let limit):
+            return "\(path): the image declares \(width)×\(height) pixels, more than the limit of \(limit); "
+                + "raise it with --max-pixels if the image is real"
         }
     }
 }

@@ -1,9 +1,40 @@
 import ArgumentParser
+import Dispatch
 import EMKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `emkit` command: fit, apply and explore latent-variable models by EM.
 @main
 struct EMKitCommand: ParsableCommand {
+    /// Runs the command; an interrupt (SIGINT, SIGTERM) first removes the temporary files being
+    /// written (`TemporaryFiles`), then exits with 128 + the signal's number, as shells expect.
+    static func main() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                TemporaryFiles.removeAll()
+                Terminal.clearProgress()
+                _exit(128 + signalNumber)
+            }
+            source.resume()
+            interruptSources.append(source)
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// The signal sources, kept alive for the life of the process.
+    nonisolated(unsafe) private static var interruptSources: [any DispatchSourceSignal] = []
+
     static let configuration = CommandConfiguration(
         commandName: "emkit",
         abstract: "Fit latent-variable models by Expectation–Maximization.",

@@ -155,7 +155,7 @@ extension EMKitCommand {
                 try opened.dataset.forEachChunk { _, count, rows, _ in labels += UnsafeBufferPointer(start: rows, count: count) }
                 let (counts, categories) = Categorical.counts(fromLabels: labels)
                 opened.dataset = try RowDataset(counts, sampleWeights: opened.dataset.sampleWeights)
-                opened.columnNames = categories.map { "\($0 == $0.rounded() ? String(Int($0)) : String($0))" }
+                opened.columnNames = categories.map(Format.count)
             }
             switch model {
             case .gaussian: try fitGaussian(opened)

@@ -57,8 +57,11 @@ struct SequenceOptions: ParsableArguments {
             lengths = try text.split(whereSeparator: \.isNewline).enumerated().compactMap { index, line in
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { return nil }
-                guard let n = Int(trimmed), n >= 1 else {
+                guard let n = Int(trimmed) else {
                     throw DataError.notANumber(path: file, line: index + 1, column: 1, field: trimmed)
+                }
+                guard n >= 1 else {
+                    throw DataError.invalidField(path: file, line: index + 1, column: 1, field: trimmed, expected: "a sequence length ≥ 1")
                 }
                 return n
             }
@@ -357,6 +360,10 @@ extension EMKitCommand.HMM {
 
         func validate() throws {
             guard length >= 0 else { throw ValidationError("--length must be ≥ 0, got \(length)") }
+            // The sequence is held in memory before it is printed.
+            guard length <= 100_000_000 else {
+                throw ValidationError("--length must be at most 100000000, got \(length): draw longer sequences in parts, with different --seed values")
+            }
         }
 
         func run() throws {
@@ -365,7 +372,7 @@ extension EMKitCommand.HMM {
             let header = (loaded.columns ?? (1...observations.columnCount).map { "column\($0)" }) + ["state"]
             var output = header.joined(separator: ",") + "\n"
             for t in 0..<observations.rowCount {
-                output += observations.row(t).map { loaded.countValued ? "\(Int($0))" : "\($0)" }.joined(separator: ",")
+                output += observations.row(t).map { loaded.countValued ? Format.count($0) : "\($0)" }.joined(separator: ",")
                 output += ",\(states[t])\n"
             }
             print(output, terminator: "")

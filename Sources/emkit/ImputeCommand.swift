@@ -47,6 +47,8 @@ extension EMKitCommand {
             }
             if let draws {
                 guard draws >= 1 else { throw ValidationError("--draws must be ≥ 1, got \(draws)") }
+                // Each draw is a whole file.
+                guard draws <= 1000 else { throw ValidationError("--draws must be at most 1000, got \(draws)") }
                 guard output != nil else { throw ValidationError("--draws writes several files: give --output NAME.csv") }
             }
         }

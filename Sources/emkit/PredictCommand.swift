@@ -80,6 +80,10 @@ extension EMKitCommand {
 
         func validate() throws {
             guard count >= 0 else { throw ValidationError("--count must be ≥ 0, got \(count)") }
+            // The sample is held in memory before it is printed.
+            guard count <= 100_000_000 else {
+                throw ValidationError("--count must be at most 100000000, got \(count): draw larger samples in parts, with different --seed values")
+            }
             guard trials >= 0 else { throw ValidationError("--trials must be ≥ 0, got \(trials)") }
         }
 
@@ -90,7 +94,7 @@ extension EMKitCommand {
             if withComponent { header.append("component") }
             var output = header.joined(separator: ",") + "\n"
             for n in 0..<samples.rowCount {
-                output += samples.row(n).map { loaded.countValued ? "\(Int($0))" : "\($0)" }
+                output += samples.row(n).map { loaded.countValued ? Format.count($0) : "\($0)" }
                     .joined(separator: ",")
                 if withComponent { output += ",\(components[n])" }
                 output += "\n"

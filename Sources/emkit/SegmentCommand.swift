@@ -27,6 +27,9 @@ extension EMKitCommand {
         @Option(name: .long, help: "The largest K tried by --components auto.")
         var maxComponents: Int = 8
 
+        @Option(name: .long, help: "Refuse images that declare more pixels than this, before decoding them.")
+        var maxPixels: Int = RGBImage.defaultMaximumPixels
+
         @Option(name: .long, help: "The features of a pixel.")
         var features: ImageSegmentation.Features = .rgb
 
@@ -51,12 +54,12 @@ extension EMKitCommand {
             guard components == "auto" || (Int(components) ?? 0) >= 1 else {
                 throw ValidationError("--components must be a whole number ≥ 1 or 'auto', got '\(components)'")
             }
-            guard maxComponents >= 1 else { throw ValidationError("--max-components must be ≥ 1, got \(maxComponents)") }
+            guard maxComponents >= 1, maxComponents <= 1000 else { throw ValidationError("--max-components must be from 1 to 1000, got \(maxComponents)") }
         }
 
         func run() throws {
             try FileAccess.refuseOverwriting(inputs: [image], outputs: [output, model])
-            let picture = try RGBImage.read(path: image)
+            let picture = try RGBImage.read(path: image, maximumPixels: maxPixels)
             guard picture.pixelCount > 0 else { throw ValidationError("\(image) has no pixels") }
             let samples = ImageSegmentation.features(of: picture, features)
             let data = try RowDataset(samples)
@@ -156,6 +159,9 @@ extension EMKitCommand {
                 let parts = text.components(separatedBy: separator)
                 if parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]) {
                     guard low >= 1, high >= low else { throw ValidationError("--components range must be 1 ≤ low ≤ high, got \(components)") }
+                    guard high - low < 1000 else {
+                        throw ValidationError("--components may name at most 1000 values of K, got \(components)")
+                    }
                     return Array(low...high)
                 }
             }

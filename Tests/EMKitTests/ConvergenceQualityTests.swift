@@ -272,6 +272,16 @@ struct ConvergenceQualityTests {
             let a = quick.model.transitionMatrix
             #expect(a[0, 0] > 0.8 && a[1, 1] > 0.8, "transitions \(a.rows)")
         }
+        // The demo's casino: one sequence of 2000 rolls, a start with uniform transitions on a plateau.
+        var generator = SeededGenerator(seed: 0)
+        let rolls = try SequenceDataset(try RowDataset(Datasets.dishonestCasino.sample(length: 2000, using: &generator).observations))
+        let (demo, _) = try Self.expectDefaultsReachOptimum("demo casino") { em in
+            var options = CategoricalHMM.FitOptions(stateCount: 2)
+            options.em = em
+            return try CategoricalHMM.fit(rolls, options: options, symbolCount: 6)
+        }
+        let switching = demo.model.transitionMatrix
+        #expect(switching[0, 1] < 0.2 && switching[1, 0] < 0.2, "transitions \(switching.rows)")
         let gaussian = try Self.sequences("hmm_gaussian.csv", columns: ["x1", "x2"])
         let poisson = try Self.sequences("hmm_poisson.csv", columns: ["count"])
         let mixture = try Self.sequences("gmmhmm.csv", columns: ["x1", "x2"])

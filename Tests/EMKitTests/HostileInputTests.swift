@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import EMKitImaging
 @testable import EMKit
 
 /// Input that used to trap or destroy files gets a clear message and an exit below 128.
@@ -61,5 +62,45 @@ struct HostileInputTests {
         let result = try CommandRunner.run(["hmm", "fit", "-", "--states", "2", "--lengths", lengths], input: "x\n1\n2\n3\n4\n")
         #expect(result.status == 1, "\(result.standardError)")
         #expect(result.standardError.contains("lengths that add up to the 4 rows"), "\(result.standardError)")
+    }
+
+    @Test("an image that declares too many pixels is refused before decoding")
+    func decompressionBomb() throws {
+        let image = Fixtures.directory.appendingPathComponent("images/rgb.png").path
+        let jpeg = Fixtures.directory.appendingPathComponent("images/baseline.jpg").path
+        #expect(throws: ImageError.tooManyPixels(path: image, width: 12, height: 8, limit: 95)) {
+            try RGBImage.read(path: image, maximumPixels: 95)
+        }
+        #expect { try RGBImage.read(path: jpeg, maximumPixels: 10) } throws: { "\($0)".contains("more than the limit of 10") }
+        _ = try RGBImage.read(path: image, maximumPixels: 96)
+        let result = try CommandRunner.run(["segment", image, "-k", "2", "-o", "/tmp/emkit-never-written.png", "--max-pixels", "50"])
+        #expect(result.status == 1 && result.standardError.contains("declares 12×8 pixels, more than the limit of 50"), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/emkit-never-written.png"))
+    }
+
+    @Test("a row with density 0 under every component is an error, never NaN or -inf")
+    func zeroDensity() throws {
+        let mixture = try FiniteMixture<Categorical>(
+            weights: [0.5, 0.5],
+            components: [try Categorical(probabilities: [0.5, 0.5, 0]), try Categorical(probabilities: [0.2, 0.8, 0])])
+        let rows = Matrix(rows: [[1, 0, 0], [0, 0, 1]])
+        #expect(throws: EMError.zeroDensity(row: 1)) { try mixture.predictProbabilities(rows) }
+        #expect(throws: EMError.zeroDensity(row: 1)) { try mixture.predict(rows) }
+        #expect(throws: EMError.zeroDensity(row: 1)) { try mixture.score(rows) }
+        #expect(try mixture.score(Matrix(rows: [[1, 0, 0]])).isFinite)
+    }
+
+    @Test("numbers that do not fit an integer are errors or printed as they are, never a trap")
+    func integerConversions() throws {
+        let tooBig = try CommandRunner.run(["sample", Fixtures.path("iris.csv"), "--count", "1000000000000"])
+        #expect(tooBig.status == 64 && tooBig.standardError.contains("--count must be at most 100000000"), "\(tooBig.standardError)")
+        let memory = try CommandRunner.run(["fit", "-", "-k", "1", "--max-memory", "99999999999999G"], input: "x\n1\n2\n")
+        #expect(memory.status == 64, "\(memory.standardError)")
+        let symbols = try CommandRunner.run(["hmm", "fit", "-", "--states", "2", "--emission", "categorical"], input: "x\n1\n1e18\n2\n")
+        #expect(symbols.status == 1 && symbols.standardError.contains("symbols must be whole numbers from 0 to 65535"), "\(symbols.standardError)")
+        let labels = try CommandRunner.run(["fit", "-", "-k", "2", "--model", "categorical"], input: "x\n1e99\n2\n2\n1e99\n3\n")
+        #expect(labels.status == 0, "\(labels.standardError)")
+        let binomial = try CommandRunner.run(["fit", "-", "-k", "1", "--model", "binomial"], input: "s,n\n1e99,2\n1,2\n")
+        #expect(binomial.status == 1 && binomial.standardError.contains("exceed trials"), "\(binomial.standardError)")
     }
 }

@@ -75,7 +75,8 @@ public struct Binomial: MixtureComponent {
         guard dimension == 2 else { return "binomial rows are (successes, trials): 2 columns, not \(dimension)" }
         let (s, n) = (row[0], row[1])
         guard isCount(s), isCount(n) else { return "counts must be whole numbers ≥ 0, got (\(s), \(n))" }
-        guard s <= n else { return "successes (\(Int(s))) exceed trials (\(Int(n)))" }
+        func count(_ x: Double) -> String { Int64(exactly: x).map(String.init) ?? "\(x)" }
+        guard s <= n else { return "successes (\(count(s))) exceed trials (\(count(n)))" }
         return nil
     }
 }

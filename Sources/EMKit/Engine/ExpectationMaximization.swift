@@ -180,8 +180,8 @@ public enum ExpectationMaximization {
     /// The one iteration loop: evaluate, check, step.
     ///
     /// A policy whose steps do not converge linearly (SQUAREM: `EMStepPolicy.confirmsWithPlainSteps`)
-    /// cannot be trusted to estimate its own gap; when the rule first holds, the loop takes two
-    /// plain EM steps and decides on the gap those three values give.
+    /// cannot be trusted to estimate its own gap; when the rule first holds, the loop takes three
+    /// plain EM steps and decides on the gap those four values give.
     private static func iterate<Policy: EMStepPolicy>(
         from start: Policy.Model, restart: Int, options: EMOptions, policy template: Policy,
         context: inout EMStepContext<Policy.Model>
@@ -192,14 +192,16 @@ public enum ExpectationMaximization {
         var history: [Double] = []
         var warnings: [EMWarning] = []
         var iteration = 0
-        // Where a confirming run of plain EM steps began in `history`, while one is under way.
+        // Where a confirming run of plain EM steps began in `history`, while one is under way; it
+        // ends with `probeLength` values (three plain steps: the two rates Aitken's estimate needs).
         var probeStart: Int? = nil
+        let probeLength = 4
         // The values the gap is measured on: a finished probe's, else the whole history.
         func gapHistory() -> ArraySlice<Double> {
-            if let probeStart, history.count - probeStart >= 3 { return history[probeStart...] }
+            if let probeStart, history.count - probeStart >= probeLength { return history[probeStart...] }
             return history[...]
         }
-        var probeFinished: Bool { probeStart.map { history.count - $0 >= 3 } ?? false }
+        var probeFinished: Bool { probeStart.map { history.count - $0 >= probeLength } ?? false }
         func run(_ reason: StopReason, degeneracy: EMError? = nil) -> Run<Policy.Model> {
             Run(
                 model: current.model, history: history, logLikelihood: current.logLikelihood / current.sampleWeight,
@@ -219,7 +221,7 @@ public enum ExpectationMaximization {
                 EMProgress(
                     restart: restart, iteration: iteration, logLikelihood: objective,
                     expectationSteps: context.expectationSteps, model: current.model, statistics: current.statistics))
-            let probing = probeStart.map { history.count - $0 < 3 } ?? false
+            let probing = probeStart.map { history.count - $0 < probeLength } ?? false
             if !probing {
                 let satisfied = options.stoppingRule.isSatisfied(
                     history: Array(gapHistory()), tolerance: options.tolerance,

@@ -73,7 +73,7 @@ public struct SQUAREMStep<Model: EMModel & ParameterVectorConvertible>: EMStepPo
         var evaluation = try context.evaluate(candidate)
         let floor = current.objective - 1e-12 * max(1, abs(current.objective))
         if alpha < -1 && evaluation.objective < floor {
-            // The safeguard: the extrapolation lost ground, so this cycle is two plain EM steps.
+            // The safeguard: the extrapolation lost ground, so this cycle is three plain EM steps.
             evaluation = try context.evaluate(model2)
         }
         // The stabilising EM step from θ′ ends the cycle.

@@ -39,8 +39,8 @@ public enum StoppingRule: String, Sendable, Equatable, CaseIterable {
     }
 
     /// Aitken's estimate of how much the objective per sample may still rise, from its history
-    /// (one entry per iteration); `.infinity` when it cannot be told yet (fewer than three
-    /// entries, a decrease, or increments that are not shrinking).
+    /// (one entry per iteration); `.infinity` when it cannot be told yet (fewer than four
+    /// entries, so fewer than two rates; a decrease; or increments that are not shrinking).
     ///
     /// - Parameter monotone: whether the scheme promises a non-decreasing objective; for one that
     ///   does not (stepwise EM), the sizes of the increments are used.
@@ -54,19 +54,18 @@ public enum StoppingRule: String, Sendable, Equatable, CaseIterable {
         // a nearly singular covariance.
         if monotone && last < 0 && isRoundingDecrease(from: history[n - 2], to: history[n - 1]) { return 0 }
         if !monotone { last = abs(last) }
-        guard last > 0, n >= 3 else { return .infinity }
+        // Two rates at least: one alone cannot tell a plateau (a big first step, then a tiny
+        // one) from convergence.
+        guard last > 0, n >= 4 else { return .infinity }
         func increment(_ i: Int) -> Double {
             let d = history[i] - history[i - 1]
             return monotone ? d : abs(d)
         }
         let previous = increment(n - 2)
         guard previous > 0 else { return .infinity }
-        var rate = last / previous
-        if n >= 4 {
-            let earlier = increment(n - 3)
-            guard earlier > 0 else { return .infinity }
-            rate = max(rate, previous / earlier)
-        }
+        let earlier = increment(n - 3)
+        guard earlier > 0 else { return .infinity }
+        let rate = max(last / previous, previous / earlier)
         guard rate < 1 else { return .infinity }
         return last * rate / (1 - rate)
     }

@@ -8,6 +8,8 @@ public enum DataError: Error, Sendable, Equatable {
     case unwritable(path: String, reason: String)
     /// An output path names one of the command's input files, which writing would destroy.
     case outputIsInput(path: String)
+    /// A field is a number, but not one the file may hold there (`expected` says what may).
+    case invalidField(path: String, line: Int, column: Int, field: String, expected: String)
     /// The file holds no data rows.
     case empty(path: String)
     /// A field is not a number.

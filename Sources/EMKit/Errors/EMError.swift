@@ -12,6 +12,9 @@ public enum EMError: Error, Sendable, Equatable {
     /// A data value's magnitude exceeds `RowDataset.largestMagnitude` (1e100), beyond which sums of
     /// squares can overflow: `row` and `column` are 0-based positions in the matrix.
     case valueTooLarge(row: Int, column: Int, value: Double)
+    /// Data row `row` (0-based) has density 0 under every component of a model (or a density too
+    /// large to represent), so its log-likelihood and probabilities are not numbers.
+    case zeroDensity(row: Int)
     /// Every value of a column is missing (0-based column).
     case columnAllMissing(column: Int)
     /// A sample weight is negative, NaN or infinite, or all weights are zero (`row` is nil then).

@@ -16,6 +16,9 @@ extension EMError: CustomStringConvertible {
         case .valueTooLarge(let row, let column, let value):
             return "data row \(row + 1), column \(column + 1) is \(value): values beyond ±1e100 overflow when squared "
                 + "and summed; rescale the column (divide it by a power of ten)"
+        case .zeroDensity(let row):
+            return "data row \(row + 1) has density 0 under every component of the model (or one too large to represent), "
+                + "so its log-likelihood is not a number: check that the data have the model's columns and units"
         case .columnAllMissing(let column):
             return "column \(column + 1) has no observed value: drop it (--columns) before fitting"
         case .invalidWeight(let row, let value):
@@ -70,7 +73,8 @@ extension DataError: CustomStringConvertible {
             return "\(path):\(line): '\(text)' is not a round: \(reason)"
         case .missingValue(let path, let line, let column, let field):
             return "\(path):\(line): column \(column): missing value '\(field)'; "
-                + "Gaussian mixtures need complete rows: remove or impute the row first"
+                + "this command needs complete rows here (only Gaussian fits marginalise missing values): "
+                + "remove the row, or fill it with 'emkit impute' first"
         case .invalidWeight(let path, let line, let column, let value):
             return "\(path):\(line): column \(column): weight \(value) is negative; weights must be ≥ 0"
         case .nonFinite(let path, let line, let column, let field):
@@ -78,6 +82,8 @@ extension DataError: CustomStringConvertible {
                 + "remove or impute missing values first"
         case .unknownColumn(let path, let column, let available):
             return "\(path): no column '\(column)'; the columns are: \(available.joined(separator: ", "))"
+        case .invalidField(let path, let line, let column, let field, let expected):
+            return "\(path):\(line): column \(column): '\(field)' is not \(expected)"
         case .outputIsInput(let path):
             return "\(path) is also an input of this command: writing it would destroy the input; choose another output path"
         case .duplicateColumn(let path, let name, let first, let second):

@@ -28,6 +28,9 @@ public struct CategoricalEmission: HMMEmission {
     public var dimension: Int { 1 }
     /// The number of symbols M.
     public var symbolCount: Int { probabilities.columnCount }
+    /// The most symbols a fit takes, 65 536: the emission matrix holds states × symbols values, so
+    /// a stray large symbol must not size it.
+    public static let maximumSymbolCount = 1 << 16
     public var parameterCount: Int { stateCount * (symbolCount - 1) }
 
     public func emptyStatistics() -> [Double] { Array(repeating: 0, count: stateCount * symbolCount) }

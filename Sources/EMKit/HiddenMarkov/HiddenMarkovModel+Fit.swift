@@ -109,8 +109,10 @@ extension HiddenMarkovModel where Emission == CategoricalEmission {
         try data.rows.forEachChunk { start, count, rows, _ in
             for t in 0..<count {
                 let m = rows[t * data.dimension]
-                guard isCount(m) else {
-                    throw EMError.invalidObservation(row: start + t, reason: "symbols must be whole numbers ≥ 0, got \(m)")
+                guard isCount(m), m < Double(CategoricalEmission.maximumSymbolCount) else {
+                    throw EMError.invalidObservation(
+                        row: start + t,
+                        reason: "symbols must be whole numbers from 0 to \(CategoricalEmission.maximumSymbolCount - 1), got \(m)")
                 }
                 let symbol = Int(m)
                 if symbol >= frequencies.count { frequencies += Array(repeating: 0, count: symbol + 1 - frequencies.count) }

@@ -30,6 +30,8 @@ public enum FileAccess {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        TemporaryFiles.track(temporary.path)
+        defer { TemporaryFiles.untrack(temporary.path) }
         do {
             try Data(bytes).write(to: temporary)
         } catch {
@@ -71,6 +73,10 @@ public enum FileAccess {
         if path == "-" {
             handle = FileHandle.standardInput
         } else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw DataError.unreadable(path: path, reason: "it is a directory")
+            }
             guard let opened = FileHandle(forReadingAtPath: path) else {
                 throw DataError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
             }
@@ -105,5 +111,35 @@ public enum FileAccess {
             pending.removeFirst(consumed)
             if atEnd { break }
         }
+    }
+}
+
+/// The temporary files this process is writing right now, so that an interrupted run (SIGINT,
+/// SIGTERM) can remove them before it exits: `emkit` calls `removeAll()` from its signal handler.
+public enum TemporaryFiles {
+    nonisolated(unsafe) private static var paths: Set<String> = []
+    private static let lock = NSLock()
+
+    /// Registers `path` for removal on interruption.
+    public static func track(_ path: String) {
+        lock.lock()
+        paths.insert(path)
+        lock.unlock()
+    }
+
+    /// Forgets `path` (it was renamed into place or removed).
+    public static func untrack(_ path: String) {
+        lock.lock()
+        paths.remove(path)
+        lock.unlock()
+    }
+
+    /// Removes every registered file. Safe to call from a signal-handling queue.
+    public static func removeAll() {
+        lock.lock()
+        let current = paths
+        paths = []
+        lock.unlock()
+        for path in current { unlink(path) }
     }
 }

@@ -34,10 +34,27 @@ extension Mixture {
     /// - Throws: `EMError.dimensionMismatch`, `EMError.nonFiniteValue`, `EMError.invalidObservation`.
     public func logLikelihoods(_ samples: Matrix) throws -> [Double] {
         var result = [Double](repeating: 0, count: samples.rowCount)
-        try forEachWeightedLogDensity(of: samples) { n, logDensities in
-            result[n] = logSumExp(logDensities, count: componentCount).logSum
-        }
+        try forEachFiniteLogSum(of: samples) { n, _, logSum in result[n] = logSum }
         return result
+    }
+
+    /// Calls `body` with each row's weighted log-densities and their log-sum-exp, after the whole
+    /// pass throws `EMError.zeroDensity` for the first row whose log-sum is not finite (a density
+    /// of 0 under every component, or one too large to represent), so that no NaN or ±∞ is ever
+    /// passed off as a result.
+    func forEachFiniteLogSum(
+        of samples: Matrix, _ body: (_ row: Int, _ logDensities: UnsafeMutablePointer<Double>, _ logSum: Double) -> Void
+    ) throws {
+        var impossibleRow: Int? = nil
+        try forEachWeightedLogDensity(of: samples) { n, logDensities in
+            let logSum = logSumExp(logDensities, count: componentCount).logSum
+            if !logSum.isFinite {
+                if impossibleRow == nil { impossibleRow = n }
+                return
+            }
+            body(n, logDensities, logSum)
+        }
+        if let row = impossibleRow { throw EMError.zeroDensity(row: row) }
     }
 
     /// The mean log-likelihood per sample (nats), weighted by `sampleWeights` when given.
@@ -64,8 +81,7 @@ extension Mixture {
     public func predictProbabilities(_ samples: Matrix) throws -> Matrix {
         let k = componentCount
         var result = Matrix(rowCount: samples.rowCount, columnCount: k)
-        try forEachWeightedLogDensity(of: samples) { n, logDensities in
-            let logSum = logSumExp(logDensities, count: k).logSum
+        try forEachFiniteLogSum(of: samples) { n, logDensities, logSum in
             for c in 0..<k { result[n, c] = _exp(logDensities[c] - logSum) }
         }
         return result
@@ -76,7 +92,7 @@ extension Mixture {
     /// - Throws: as `logLikelihoods(_:)`.
     public func predict(_ samples: Matrix) throws -> [Int] {
         var result = [Int](repeating: 0, count: samples.rowCount)
-        try forEachWeightedLogDensity(of: samples) { n, logDensities in
+        try forEachFiniteLogSum(of: samples) { n, logDensities, _ in
             result[n] = logSumExp(logDensities, count: componentCount).argmax
         }
         return result

@@ -59,16 +59,20 @@ struct HistogramBins: Sendable, Equatable {
             let deviation = (sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count).squareRoot()
             ruleWidth = 3.49 * deviation / exponential(naturalLogarithm(count) / 3)
         }
-        let binCount = min(maximumBinCount, max(minimumBinCount, Int((range / ruleWidth).rounded(.up))))
+        // Clamped as a Double first: one far outlier makes range / width larger than any Int.
+        let binCount = Int(min(Double(maximumBinCount), max(Double(minimumBinCount), (range / ruleWidth).rounded(.up))))
         let width = range / Double(binCount)
         if let resolution = latticeResolution(ofSorted: sorted) {
-            var steps = max(1, Int((width / resolution).rounded()))
-            func latticeCount(_ steps: Int) -> Int {
-                Int(((range + resolution) / (Double(steps) * resolution) - 1e-9).rounded(.up))
+            var steps = Int(min(Double(Int32.max), max(1, (width / resolution).rounded())))
+            func latticeCount(_ steps: Int) -> Double {
+                ((range + resolution) / (Double(steps) * resolution) - 1e-9).rounded(.up)
             }
-            while latticeCount(steps) > maximumBinCount { steps += 1 }
+            // Start the search near the answer: stepping up from 1 would take forever on a wide range.
+            let fewest = ((range + resolution) / (resolution * Double(maximumBinCount))).rounded(.down)
+            steps = max(steps, Int(min(Double(Int32.max), max(1, fewest))))
+            while latticeCount(steps) > Double(maximumBinCount) { steps += 1 }
             return binned(
-                sorted, start: lowest - resolution / 2, width: Double(steps) * resolution, count: latticeCount(steps))
+                sorted, start: lowest - resolution / 2, width: Double(steps) * resolution, count: Int(latticeCount(steps)))
         }
         return binned(sorted, start: lowest, width: width, count: binCount)
     }

@@ -18,6 +18,14 @@ struct DataOptions: ParsableArguments {
         help: "Whether the first CSV line names the columns (default: guessed; a line with any non-number is a header).")
     var header: Bool?
 
+    func validate() throws {
+        if let columns, columns.split(separator: ",", omittingEmptySubsequences: false).contains(where: {
+            $0.trimmingCharacters(in: .whitespaces).isEmpty
+        }) {
+            throw ValidationError("--columns '\(columns)' names an empty column: give names or 1-based positions, comma-separated")
+        }
+    }
+
     var columnSelectors: [ColumnSelector]? {
         columns.map { $0.split(separator: ",").map { ColumnSelector(String($0).trimmingCharacters(in: .whitespaces)) } }
     }

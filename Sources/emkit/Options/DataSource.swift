@@ -20,7 +20,8 @@ struct ByteCount: ExpressibleByArgument {
             multiplier = unit
             digits = digits.dropLast()
         }
-        guard let value = Double(digits), value > 0, value.isFinite else { return nil }
+        // At most 2⁶⁰ bytes (an exbibyte): larger values are typos, and would overflow Int.
+        guard let value = Double(digits), value > 0, value * Double(multiplier) <= Double(1 << 60) else { return nil }
         bytes = Int(value * Double(multiplier))
     }
 }
@@ -41,7 +42,10 @@ struct OpenedData {
 
     /// Removes the temporary copy of a streamed CSV file, if any.
     func close() {
-        if let temporaryFile { try? FileManager.default.removeItem(atPath: temporaryFile) }
+        if let temporaryFile {
+            try? FileManager.default.removeItem(atPath: temporaryFile)
+            TemporaryFiles.untrack(temporaryFile)
+        }
     }
 }
 
@@ -77,6 +81,7 @@ extension DataOptions {
         if let maxMemory, let size, size > maxMemory, path != "-" {
             let temporary = FileManager.default.temporaryDirectory
                 .appendingPathComponent("emkit-stream-\(UUID().uuidString).npy").path
+            TemporaryFiles.track(temporary)
             do {
                 let format = CSVFormat(
                     delimiter: delimiter?.byte, hasHeader: header, columns: columnSelectors,
@@ -88,6 +93,7 @@ extension DataOptions {
                     columnNames: converted.columnNames, description: path + " (streamed)", temporaryFile: temporary)
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
+                TemporaryFiles.untrack(temporary)
                 throw error
             }
         }

@@ -1,5 +1,12 @@
 /// Number formatting for tables and CSV.
 enum Format {
+    /// A count or label: whole numbers without a decimal point (exactly, up to 2⁵³), anything else
+    /// as Swift prints it. Never converts to `Int`, so no value can trap.
+    static func count(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
     /// A number with `digits` significant digits, without trailing noise.
     static func number(_ value: Double, digits: Int = 6) -> String {
         if value == 0 { return "0" }
