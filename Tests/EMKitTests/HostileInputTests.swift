@@ -103,4 +103,11 @@ struct HostileInputTests {
         let binomial = try CommandRunner.run(["fit", "-", "-k", "1", "--model", "binomial"], input: "s,n\n1e99,2\n1,2\n")
         #expect(binomial.status == 1 && binomial.standardError.contains("exceed trials"), "\(binomial.standardError)")
     }
+
+    @Test("fuzz findings stay fixed: an empty .npy file is an error (Foundation leaked reading it)")
+    func fuzzRegressions() throws {
+        let empty = Fixtures.path("fuzz-regressions/numpy-empty-file")
+        #expect(try FileAccess.readAll(empty).isEmpty)
+        #expect { try NumpyReader.read(path: empty) } throws: { "\($0)".contains("missing the \\x93NUMPY magic") }
+    }
 }
