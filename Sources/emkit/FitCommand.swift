@@ -116,6 +116,14 @@ extension EMKitCommand {
             if model == .studentT && prior.choice != .none {
                 throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
             }
+            if model == .studentT {
+                // ECM for the t mixture has none of these; refuse them rather than ignore them.
+                let unavailable = [
+                    (hard, "--hard"), (stepwise, "--stepwise"), (fixWeights, "--fix-weights"), (priorCount > 0, "--prior-count"),
+                    (onDegenerate == .reseed, "--on-degenerate reseed"), (`init` != .kmeans, "--init \(`init`.rawValue)"),
+                ].filter(\.0).map(\.1)
+                if let first = unavailable.first { throw ValidationError("\(first) is not available with --model student-t") }
+            }
             if em.accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
             if model == .vbGaussian {
                 // Variational Bayes has its own priors, starts from responsibilities, and is batch EM.
