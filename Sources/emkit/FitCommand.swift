@@ -149,6 +149,7 @@ extension EMKitCommand {
 
         func run() throws {
             try FileAccess.refuseOverwriting(inputs: [data, initFrom].compactMap { $0 }, outputs: [output])
+            try FileAccess.checkWritable([output])
             // Gaussian mixtures marginalise missing values; the discrete families need complete rows.
             var opened = try dataOptions.open(
                 data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes,

@@ -55,6 +55,7 @@ extension EMKitCommand {
 
         func run() throws {
             try FileAccess.refuseOverwriting(inputs: [data], outputs: [output])
+            try FileAccess.checkWritable([output])
             let bytes = try FileAccess.readAll(data)
             let markers = missing.markers
             let table = try CSVReader.parse(

@@ -59,6 +59,7 @@ extension EMKitCommand {
 
         func run() throws {
             try FileAccess.refuseOverwriting(inputs: [image], outputs: [output, model])
+            try FileAccess.checkWritable([output, model])
             let picture = try RGBImage.read(path: image, maximumPixels: maxPixels)
             guard picture.pixelCount > 0 else { throw ValidationError("\(image) has no pixels") }
             let samples = ImageSegmentation.features(of: picture, features)

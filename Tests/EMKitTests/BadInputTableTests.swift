@@ -89,6 +89,7 @@ struct BadInputTableTests {
             BadInput("file", "a directory as input", ["fit", "/tmp", "-k", "1"], input: nil, status: 1, message: "/tmp: cannot read: it is a directory"),
             BadInput("file", "a missing input file", ["fit", "/tmp/no-such-file.csv", "-k", "1"], input: nil, status: 1, message: "cannot read: no such file"),
             BadInput("file", "an output path that is the input", ["fit", files["data"] ?? "", "-k", "1", "-o", files["data"] ?? ""], input: nil, status: 1, message: "data.csv is also an input of this command: writing it would destroy th"),
+            BadInput("file", "an output in a folder that does not exist", ["segment", Fixtures.path("images/rgb.png"), "-k", "2", "-o", scratch.appendingPathComponent("s.png").path, "--model", "/no/such/folder/m.json"], input: nil, status: 1, message: "m.json: cannot write: the folder /no/such/folder does not exist"),
             BadInput("options", "more components than distinct rows", ["fit", "-", "-k", "5"], input: "x\n1\n2\n2\n", status: 1, message: "cannot fit 5 components to 2 distinct samples: use at most 2 component"),
             BadInput("options", "an option the model does not have", ["fit", "-", "-k", "1", "--model", "student-t", "--hard"], input: "x\n1\n2\n", status: 64, message: "--hard is not available with --model student-t"),
             BadInput("options", "K = 0", ["fit", "-", "-k", "0"], input: "x\n1\n2\n", status: 64, message: "--components must be ≥ 1, got 0"),

@@ -65,6 +65,27 @@ public enum FileAccess {
         }
     }
 
+    /// Checks, before any work, that each of `outputs` can be written: its folder exists and is
+    /// writable, and it is not a folder itself; so that a run does not fail half-way through
+    /// its outputs, leaving some written and others not.
+    ///
+    /// - Throws: `DataError.unwritable` naming the first path that cannot be written.
+    public static func checkWritable(_ outputs: [String?]) throws {
+        for case let path? in outputs where path != "-" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw DataError.unwritable(path: path, reason: "it is a directory")
+            }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw DataError.unwritable(path: path, reason: "the folder \(folder) does not exist")
+            }
+            guard access(folder, W_OK) == 0 else {
+                throw DataError.unwritable(path: path, reason: "the folder \(folder) is not writable")
+            }
+        }
+    }
+
     /// Calls `body` with each line of the file at `path` (without its line break) and its
     /// 1-based number, reading the file in blocks of 4 MiB: memory stays bounded whatever the
     /// file's size. `-` reads standard input.
