@@ -8,7 +8,8 @@ casino HMM, Iris with 20% of its cells missing) this runs, in one go on one mach
 - emkit with the defaults it had before (a change below 1e-3 nats per sample, 100 iterations,
   plain EM),
 - scikit-learn's GaussianMixture and BayesianGaussianMixture, and hmmlearn's CategoricalHMM,
-  with their defaults,
+  with their defaults, and R's mclust (`me()` with `emControl()`) where R and mclust are
+  installed (`convergence_mclust.R`),
 
 and measures each against the same tool from the same start run to convergence (tolerance
 1e-14, 100 000 iterations): how far below that optimum it stops (relative), the iterations, and
@@ -158,6 +159,25 @@ def peer_cases(casino):
     ]
 
 
+def mclust_case(repeats):
+    """mclust's me() with emControl() defaults, from its hierarchical start, when R and mclust are
+    installed (Debian: r-base-core r-cran-mclust); else None."""
+    import shutil
+
+    if shutil.which("Rscript") is None:
+        note("Rscript not found: no mclust row (apt-get install r-base-core r-cran-mclust)")
+        return None
+    completed = subprocess.run(["Rscript", str(BENCH / "convergence_mclust.R"), str(FIXTURES / "faithful.csv"), str(repeats)],
+                               capture_output=True, text=True)
+    if completed.returncode != 0:
+        note(f"mclust failed, no mclust row: {completed.stderr.strip()[-300:]}")
+        return None
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    default = result["default"]
+    return (f"| faithful K=3 (VVV, mclust's hierarchical start) | mclust me() defaults | {default['iterations']} | yes | "
+            f"{shortfall(default['logLikelihood'], result['strict']['logLikelihood']):.1e} | {default['seconds']:.3f} (in R) |")
+
+
 def benchmark_cases(skip_large):
     """The docs/benchmarks.md data sets, prepared by compare_sklearn.py."""
     names = ["10k-2d", "200k-8d", "image-321x481", "50k-64d"] + ([] if skip_large else ["1m-16d"])
@@ -194,6 +214,9 @@ def main():
             (value, iterations, converged), seconds = timed(lambda: run([*arguments, *extra]), args.repeats)
             lines.append(f"| {name} | {label} | {iterations if iterations is not None else '—'} | "
                          f"{'yes' if converged else 'no'} | {shortfall(value, reference):.1e} | {seconds:.3f} |")
+    mclust = mclust_case(args.repeats)
+    if mclust:
+        lines.append(mclust)
     for name, tool, run in peer_cases(casino):
         note(f"{name}, {tool} ...")
         reference = run(True)[0]
