@@ -16,11 +16,7 @@ struct EMKitCommand: ParsableCommand {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                TemporaryFiles.removeAll()
-                Terminal.clearProgress()
-                _exit(128 + signalNumber)
-            }
+            source.setEventHandler(handler: interruptHandler(signalNumber))
             source.resume()
             interruptSources.append(source)
         }
@@ -29,6 +25,15 @@ struct EMKitCommand: ParsableCommand {
             try command.run()
         } catch {
             exit(withError: error)
+        }
+    }
+
+    /// What an interrupt does, on a dispatch queue (so not isolated to the main actor, which is
+    /// busy fitting): remove the temporary files, then exit with 128 + the signal's number.
+    nonisolated private static func interruptHandler(_ signalNumber: Int32) -> @Sendable () -> Void {
+        {
+            TemporaryFiles.removeAll()
+            _exit(128 + signalNumber)
         }
     }
 

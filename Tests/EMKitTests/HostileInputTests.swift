@@ -110,4 +110,40 @@ struct HostileInputTests {
         #expect(try FileAccess.readAll(empty).isEmpty)
         #expect { try NumpyReader.read(path: empty) } throws: { "\($0)".contains("missing the \\x93NUMPY magic") }
     }
+
+    @Test("an interrupted streamed fit leaves no temporary file and exits 128 + SIGINT")
+    func interrupt() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = directory.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        var text = "x,y\n"
+        var generator = SeededGenerator(seed: 3)
+        for _ in 0..<20_000 { text += "\(generator.nextStandardNormal()),\(generator.nextStandardNormal())\n" }
+        let data = directory.appendingPathComponent("data.csv")
+        try Data(text.utf8).write(to: data)
+        // --max-memory below the file's size: the CSV is converted into a temporary .npy file and
+        // streamed; tolerance 0 keeps the fit running until the interrupt.
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["fit", data.path, "-k", "2", "--max-memory", "1K", "--tolerance", "0", "--max-iterations", "1000000", "--quiet"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = temporary.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the streamed copy exists, then interrupt.
+        var waited = 0
+        while (try FileManager.default.contentsOfDirectory(atPath: temporary.path)).isEmpty && waited < 200 {
+            usleep(50_000)
+            waited += 1
+        }
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: temporary.path)).isEmpty, "no temporary file appeared")
+        usleep(200_000)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGINT)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
+    }
 }
