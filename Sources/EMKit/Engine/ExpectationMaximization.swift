@@ -196,18 +196,19 @@ public enum ExpectationMaximization {
         // ends with `probeLength` values (three plain steps: the two rates Aitken's estimate needs).
         var probeStart: Int? = nil
         let probeLength = 4
-        // The values the gap is measured on: a finished probe's, else the whole history.
-        func gapHistory() -> ArraySlice<Double> {
-            if let probeStart, history.count - probeStart >= probeLength { return history[probeStart...] }
-            return history[...]
-        }
         var probeFinished: Bool { probeStart.map { history.count - $0 >= probeLength } ?? false }
+        // The values the gap is measured on: the last four (all the rules read), and within a
+        // finished probe only the probe's; a copy of four values, not of the whole history.
+        func gapHistory() -> [Double] {
+            let first = (probeFinished ? probeStart : nil) ?? 0
+            return Array(history[max(first, history.count - probeLength)...])
+        }
         func run(_ reason: StopReason, degeneracy: EMError? = nil) -> Run<Policy.Model> {
             Run(
                 model: current.model, history: history, logLikelihood: current.logLikelihood / current.sampleWeight,
                 sampleWeight: current.sampleWeight, iterations: iteration, stopReason: reason,
                 estimatedGap: StoppingRule.estimatedGap(
-                    history: Array(gapHistory()), monotone: probeFinished || policy.isMonotone),
+                    history: gapHistory(), monotone: probeFinished || policy.isMonotone),
                 warnings: warnings, degeneracy: degeneracy)
         }
         while true {
@@ -224,7 +225,7 @@ public enum ExpectationMaximization {
             let probing = probeStart.map { history.count - $0 < probeLength } ?? false
             if !probing {
                 let satisfied = options.stoppingRule.isSatisfied(
-                    history: Array(gapHistory()), tolerance: options.tolerance,
+                    history: gapHistory(), tolerance: options.tolerance,
                     monotone: probeFinished || policy.isMonotone)
                 if satisfied && (probeStart != nil || !policy.confirmsWithPlainSteps || options.stoppingRule != .estimatedGap) {
                     return run(.converged(iteration: iteration))
