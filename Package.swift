@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "EMKit", targets: ["EMKit"]),
         .library(name: "EMKitImaging", targets: ["EMKitImaging"]),
         .library(name: "EMKitPlots", targets: ["EMKitPlots"]),
+        .library(name: "EMKitCommandLine", targets: ["EMKitCommandLine"]),
         .executable(name: "emkit", targets: ["emkit"]),
     ],
     dependencies: [
@@ -28,13 +29,15 @@ let package = Package(
         .target(name: "EMKitImageCodecs", dependencies: ["CLibPNG", "CLibJPEG"]),
         .target(name: "EMKitImaging", dependencies: ["EMKit", "EMKitImageCodecs"]),
         .target(name: "EMKitPlots", dependencies: ["EMKit"]),
-        .executableTarget(
-            name: "emkit",
+        // The commands, a library so that the fuzz package can drive the argument layer.
+        .target(
+            name: "EMKitCommandLine",
             dependencies: [
                 "EMKit", "EMKitImaging", "EMKitPlots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "emkit", dependencies: ["EMKitCommandLine"]),
         .testTarget(
             name: "EMKitTests",
             dependencies: ["EMKit", "EMKitKernels", "EMKitImaging", "emkit"],

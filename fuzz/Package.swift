@@ -1,11 +1,11 @@
 // swift-tools-version:6.0
-// Coverage-guided fuzz targets for EMKit's input parsers (libFuzzer). Not part of the main
+// Coverage-guided fuzz targets for EMKit's input parsers and argument layer (libFuzzer). Not part of the main
 // package: `swift build` and `swift test` at the root never see it. Build and run with
 // `fuzz/run.sh` (docs/fuzzing.md), which passes -sanitize=fuzzer,address; without those flags
 // the targets have no `main` and do not link.
 import PackageDescription
 
-let targets = ["FuzzCSV", "FuzzNumpy", "FuzzModelFiles", "FuzzImages", "FuzzCoinRounds"]
+let targets = ["FuzzCSV", "FuzzNumpy", "FuzzModelFiles", "FuzzImages", "FuzzCoinRounds", "FuzzArguments"]
 
 let package = Package(
     name: "EMKitFuzz",
@@ -18,6 +18,7 @@ let package = Package(
             dependencies: [
                 "FuzzSupport", .product(name: "EMKit", package: "EMKit"),
                 .product(name: "EMKitImaging", package: "EMKit"),
+                .product(name: "EMKitCommandLine", package: "EMKit"),
             ])
     }
 )

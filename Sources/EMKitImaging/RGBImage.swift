@@ -64,47 +64,47 @@ public struct RGBImage: Sendable, Equatable {
         return RGBImage(width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
     }
 
-    /// Writes the image as a PNG file, atomically (a temporary file renamed into place).
+    /// Writes the image as a PNG file, atomically (a temporary file renamed into place), or
+    /// into `batch`, to appear with the run's other outputs when it commits.
     ///
     /// - Throws: `ImageError.unwritable`.
-    public func writePNG(to path: String) throws {
-        try Self.writeAtomically(to: path) { temporary, message in
+    public func writePNG(to path: String, in batch: OutputBatch? = nil) throws {
+        try Self.write(to: path, in: batch) { temporary, message in
             emk_png_write(temporary, pixels, Int32(width), Int32(height), 3, &message, message.count)
         }
     }
 
-    /// Writes the image as a JPEG file of the given quality (1–100), atomically.
+    /// Writes the image as a JPEG file of the given quality (1–100), atomically or into `batch`.
     ///
     /// - Throws: `ImageError.unwritable`.
-    public func writeJPEG(to path: String, quality: Int = 95) throws {
-        try Self.writeAtomically(to: path) { temporary, message in
+    public func writeJPEG(to path: String, quality: Int = 95, in batch: OutputBatch? = nil) throws {
+        try Self.write(to: path, in: batch) { temporary, message in
             emk_jpeg_write(temporary, pixels, Int32(width), Int32(height), Int32(max(1, min(100, quality))), &message, message.count)
         }
     }
 
-    /// Writes one grey level per pixel (`width × height` bytes) as a PNG file, atomically.
+    /// Writes one grey level per pixel (`width × height` bytes) as a PNG file, atomically or
+    /// into `batch`.
     ///
     /// - Throws: `ImageError.unwritable`.
-    public static func writeGreyPNG(_ levels: [UInt8], width: Int, height: Int, to path: String) throws {
+    public static func writeGreyPNG(_ levels: [UInt8], width: Int, height: Int, to path: String, in batch: OutputBatch? = nil) throws {
         precondition(levels.count == width * height, "one grey level per pixel")
-        try writeAtomically(to: path) { temporary, message in
+        try write(to: path, in: batch) { temporary, message in
             emk_png_write(temporary, levels, Int32(width), Int32(height), 1, &message, message.count)
         }
     }
 
-    private static func writeAtomically(to path: String, _ write: (String, inout [CChar]) -> Int32) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
-        var message = [CChar](repeating: 0, count: 256)
-        guard write(temporary, &message) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ImageError.unwritable(path: path, reason: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    /// Writes through a C encoder into `batch` (the file appears when the batch commits), or,
+    /// without one, atomically at once.
+    private static func write(to path: String, in batch: OutputBatch?, _ encode: (String, inout [CChar]) -> Int32) throws {
+        let target = batch ?? OutputBatch()
+        try target.stage(path) { temporary in
+            var message = [CChar](repeating: 0, count: 256)
+            guard encode(temporary, &message) == 0 else {
+                throw ImageError.unwritable(path: path, reason: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ImageError.unwritable(path: path, reason: reason)
-        }
+        if batch == nil { try target.commit() }
     }
 }
 

@@ -36,6 +36,64 @@ struct HostileInputTests {
         #expect(chosen.status == 0, "\(chosen.standardError)")
     }
 
+    @Test("outputs written as a batch appear together, or none does and no temporary file is left")
+    func outputBatch() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("a.txt").path
+        let second = directory.appendingPathComponent("b.txt").path
+        struct DiskFull: Error {}
+        do {
+            let batch = OutputBatch()
+            try batch.stage(Array("a".utf8), to: first)
+            #expect(throws: DiskFull.self) { try batch.stage(second) { _ in throw DiskFull() } }
+            // The run fails here: the batch is dropped without committing.
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        let batch = OutputBatch()
+        try batch.stage(Array("a".utf8), to: first)
+        try batch.stage(Array("b".utf8), to: second)
+        #expect(!FileManager.default.fileExists(atPath: first))
+        try batch.commit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["a.txt", "b.txt"])
+        #expect(try String(contentsOfFile: second, encoding: .utf8) == "b")
+    }
+
+    @Test("many columns: diagonal fits take them in O(K·d) memory, covariances the model file cannot hold are refused early")
+    func manyColumns() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 2 000 columns × 40 rows: a diagonal fit runs (a full one would hold 2 × 4·10⁶ values)
+        // and its summary shows the first 20 values of each vector.
+        var generator = SeededGenerator(seed: 11)
+        let d = 2000
+        var text = (1...d).map { "c\($0)" }.joined(separator: ",") + "\n"
+        for row in 0..<40 {
+            text += (0..<d).map { _ in "\(generator.nextStandardNormal() + Double(row % 2) * 3)" }.joined(separator: ",") + "\n"
+        }
+        let wide = directory.appendingPathComponent("wide.csv")
+        try Data(text.utf8).write(to: wide)
+        let fit = try CommandRunner.run(["fit", wide.path, "-k", "2", "--covariance", "diagonal", "--quiet"])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        #expect(fit.standardOutput.contains("Columns: c1, c2, c3"))
+        #expect(fit.standardOutput.contains(", … (1980 more)"), "\(fit.standardOutput.prefix(2000))")
+        // 8 000 columns: more than a model file holds as one full 8 000 × 8 000 covariance.
+        // Refused from the header line, before any row is read.
+        let header = (1...8000).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "1", count: 8000).joined(separator: ",") + "\n"
+        let refused = try CommandRunner.run(["fit", "-", "-k", "1", "--covariance", "diagonal"], input: header)
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("8000 columns chosen, but at most 7071 can be used"), "\(refused.standardError)")
+        #expect(throws: EMError.self) { try GaussianMixtureFile.checkSize(matrixCount: 2, dimension: 5001) }
+        try GaussianMixtureFile.checkSize(matrixCount: 2, dimension: 5000)
+        // In the library, a full covariance beyond half the machine's memory is refused before allocating.
+        #expect(throws: EMError.self) {
+            try GaussianMixture.checkSquareMatrixMemory(
+                dimension: 1_000_000, componentCount: 1, covarianceType: .full, hasPrior: false, hasMissingValues: false)
+        }
+        try GaussianMixture.checkSquareMatrixMemory(
+            dimension: 1_000_000, componentCount: 1, covarianceType: .diagonal, hasPrior: false, hasMissingValues: false)
+    }
+
     @Test("an output that is an input is refused, and the input survives")
     func outputIsInput() throws {
         let directory = try Self.scratch()

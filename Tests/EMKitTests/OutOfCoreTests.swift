@@ -78,6 +78,23 @@ struct OutOfCoreTests {
         #expect(numbers == Array(1...20000))
     }
 
+    @Test("a line longer than many read blocks arrives whole, between its neighbours")
+    func longLine() throws {
+        // 10 MiB of fields on one line (the reader reads 4 MiB blocks), then a short line.
+        let long = String(repeating: "1234567,", count: 10 << 17) + "0"
+        let path = temporaryPath("long-line.csv")
+        try FileAccess.writeAtomically(Array("a\n\(long)\nb".utf8), to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var lengths: [Int] = []
+        var last = ""
+        try FileAccess.forEachLine(ofFile: path) { _, line in
+            lengths.append(line.count)
+            last = String(decoding: line, as: UTF8.self)
+        }
+        #expect(lengths == [1, long.utf8.count, 1])
+        #expect(last == "b")
+    }
+
     @Test("32-bit storage gives the double answer within 1e-4")
     func float32() throws {
         // Values exactly representable in float32, so both fits see the same data.

@@ -117,6 +117,16 @@ public struct GaussianMoments: Sendable, Equatable {
         return result
     }
 
+    /// The diagonal of group `k`'s scatter, `[dimension]`: what diagonal and spherical
+    /// covariances need, without forming the `d × d` matrix.
+    public func scatterDiagonal(group k: Int) -> [Double] {
+        let d = dimension
+        switch scatterShape {
+        case .full: return (0..<d).map { scatter[k * d * d + $0 * d + $0] }
+        case .diagonal: return Array(scatter[(k * d)..<((k + 1) * d)])
+        }
+    }
+
     /// The moments of all groups pooled into one group, as if the group labels were dropped.
     public var pooled: GaussianMoments {
         var result = GaussianMoments(groupCount: 1, dimension: dimension, scatterShape: scatterShape)

@@ -28,6 +28,9 @@ public enum DataError: Error, Sendable, Equatable {
     case unknownColumn(path: String, column: String, available: [String])
     /// Two of the chosen columns share a header name (1-based positions `first` and `second`).
     case duplicateColumn(path: String, name: String, first: Int, second: Int)
+    /// The file has more columns than the model can take (`limit`, for the reason given), found
+    /// from its first line before the rest is read.
+    case tooManyColumns(path: String, count: Int, limit: Int, reason: String)
     /// A `.npy` file is malformed or of a kind EMKit does not read.
     case unsupportedNumpy(path: String, reason: String)
     /// A model file is malformed or inconsistent.

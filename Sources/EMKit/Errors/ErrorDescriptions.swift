@@ -89,6 +89,9 @@ extension DataError: CustomStringConvertible {
         case .duplicateColumn(let path, let name, let first, let second):
             return "\(path): columns \(first) and \(second) are both named '\(name)': rename one in the header, "
                 + "or leave one out (--columns)"
+        case .tooManyColumns(let path, let count, let limit, let reason):
+            return "\(path): \(count) columns chosen, but at most \(limit) can be used: \(reason); "
+                + "choose fewer (--columns)"
         case .unsupportedNumpy(let path, let reason):
             return "\(path): not a readable .npy file: \(reason)"
         case .invalidModelFile(let path, let reason):

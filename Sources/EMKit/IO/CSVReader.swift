@@ -42,7 +42,7 @@ public struct NumericTable: Sendable {
 }
 
 /// How to read a delimited text file.
-public struct CSVFormat: Sendable, Equatable {
+public struct CSVFormat: Sendable {
     /// `,`, `;` or tab; `nil` guesses from the first line.
     public var delimiter: UInt8? = nil
     /// Whether the first line names the columns; `nil` guesses (a first line with any field that
@@ -55,12 +55,16 @@ public struct CSVFormat: Sendable, Equatable {
     /// Field texts that mean a missing value (compared ignoring case and surrounding spaces),
     /// read as NaN; `nil`: a missing value is an error.
     public var missingMarkers: Set<String>? = nil
+    /// The most columns the reader may choose, and why (for the message): a file with more is
+    /// refused from its first line, before its rows are read. `nil`: no limit.
+    public var columnLimit: (count: Int, reason: String)? = nil
 
     /// The default: everything guessed, every column used.
     public init(
         delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil,
-        missingMarkers: Set<String>? = nil
+        missingMarkers: Set<String>? = nil, columnLimit: (count: Int, reason: String)? = nil
     ) {
+        self.columnLimit = columnLimit
         self.delimiter = delimiter
         self.hasHeader = hasHeader
         self.columns = columns
@@ -86,12 +90,12 @@ public enum CSVReader {
     /// - Throws: `DataError` naming the file, line and column of the first problem.
     public static func read(
         path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil,
-        weightColumn: ColumnSelector? = nil, missingMarkers: Set<String>? = nil
+        weightColumn: ColumnSelector? = nil, missingMarkers: Set<String>? = nil, columnLimit: (count: Int, reason: String)? = nil
     ) throws -> NumericTable {
         if path == "-" {
             return try parse(
                 FileAccess.readAll(path), path: path, delimiter: delimiter, hasHeader: hasHeader, columns: columns,
-                weightColumn: weightColumn, missingMarkers: missingMarkers)
+                weightColumn: weightColumn, missingMarkers: missingMarkers, columnLimit: columnLimit)
         }
         // Two passes over the file, never all of its text at once: count the lines to reserve the
         // matrix exactly, then parse. Peak memory is the matrix plus one 4 MiB block of text.
@@ -100,7 +104,8 @@ public enum CSVReader {
         var elements: [Double] = []
         var weights: [Double] = []
         let format = CSVFormat(
-            delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn, missingMarkers: missingMarkers)
+            delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn, missingMarkers: missingMarkers,
+            columnLimit: columnLimit)
         let layout = try scan(lines: { body in try FileAccess.forEachLine(ofFile: path, body) }, path: path, format: format) {
             row, weight in
             if elements.capacity == 0 { elements.reserveCapacity(lineCount * row.count) }
@@ -118,12 +123,14 @@ public enum CSVReader {
     /// Parses the bytes of a delimited text file; `path` is used in error messages only.
     public static func parse(
         _ bytes: [UInt8], path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil,
-        columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil, missingMarkers: Set<String>? = nil
+        columns: [ColumnSelector]? = nil, weightColumn: ColumnSelector? = nil, missingMarkers: Set<String>? = nil,
+        columnLimit: (count: Int, reason: String)? = nil
     ) throws -> NumericTable {
         var elements: [Double] = []
         var weights: [Double] = []
         let format = CSVFormat(
-            delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn, missingMarkers: missingMarkers)
+            delimiter: delimiter, hasHeader: hasHeader, columns: columns, weightColumn: weightColumn, missingMarkers: missingMarkers,
+            columnLimit: columnLimit)
         let layout = try bytes.withUnsafeBufferPointer { buffer in
             try scan(lines: { body in try forEachLine(in: buffer, body) }, path: path, format: format) { row, weight in
                 elements.append(contentsOf: row)
@@ -180,6 +187,13 @@ public enum CSVReader {
             if state == nil {
                 let separator = format.delimiter ?? guessDelimiter(line)
                 let fields = split(line, separator)
+                // Too many columns is known from the field count: refuse before naming them all.
+                if let limit = format.columnLimit {
+                    let count = format.columns?.count ?? (fields.count - (format.weightColumn == nil ? 0 : 1))
+                    guard count <= limit.count else {
+                        throw DataError.tooManyColumns(path: path, count: count, limit: limit.count, reason: limit.reason)
+                    }
+                }
                 let header = isHeader(line, fields, format)
                 let names = header
                     ? fields.map { unquote(String(decoding: line[$0], as: UTF8.self)) }
@@ -202,9 +216,10 @@ public enum CSVReader {
                 let weightIndex = try format.weightColumn.map(resolve)
                 let chosen = try format.columns.map { try $0.map(resolve) } ?? (0..<fields.count).filter { $0 != weightIndex }
                 guard !chosen.isEmpty else { throw DataError.empty(path: path) }
-                // Two chosen columns with one name could not be told apart by name downstream.
+                // Two chosen columns with one name could not be told apart by name downstream
+                // (generated names are distinct).
                 var seen: [String: Int] = [:]
-                for index in chosen + (weightIndex.map { [$0] } ?? []) {
+                for index in header ? chosen + (weightIndex.map { [$0] } ?? []) : [] {
                     if let first = seen[names[index]] {
                         throw DataError.duplicateColumn(path: path, name: names[index], first: first + 1, second: index + 1)
                     }

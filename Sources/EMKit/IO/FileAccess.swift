@@ -25,25 +25,13 @@ public enum FileAccess {
 
     /// Writes `bytes` to `path` so that readers see either the old file or the whole new one,
     /// never a half-written file: the bytes go to a temporary file in the same directory, which
-    /// is then renamed over `path`.
+    /// is then renamed over `path` (an `OutputBatch` of one file).
     ///
     /// - Throws: `DataError.unwritable` with the system's reason.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        TemporaryFiles.track(temporary.path)
-        defer { TemporaryFiles.untrack(temporary.path) }
-        do {
-            try Data(bytes).write(to: temporary)
-        } catch {
-            throw DataError.unwritable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw DataError.unwritable(path: path, reason: reason)
-        }
+        let batch = OutputBatch()
+        try batch.stage(bytes, to: path)
+        try batch.commit()
     }
 
     /// Refuses to let an output overwrite an input: throws when any of `outputs` names the same
@@ -106,7 +94,10 @@ public enum FileAccess {
             handle = opened
         }
         defer { if path != "-" { try? handle.close() } }
+        // `pending` holds the unfinished line; `searched` bytes of it are known to hold no line
+        // break, so a line longer than a block is searched once, not once per block.
         var pending: [UInt8] = []
+        var searched = 0
         var lineNumber = 0
         while true {
             let block: Data
@@ -120,21 +111,93 @@ public enum FileAccess {
             var consumed = 0
             try pending.withUnsafeBufferPointer { buffer in
                 var start = 0
+                var end = searched
                 while true {
-                    var end = start
                     while end < buffer.count && buffer[end] != 0x0A { end += 1 }
                     if end == buffer.count && !atEnd { break }  // an unfinished line: wait for more
                     if start == buffer.count { break }
                     lineNumber += 1
                     try body(lineNumber, UnsafeBufferPointer(rebasing: buffer[start..<end]))
                     start = min(end + 1, buffer.count)
+                    end = start
                 }
                 consumed = start
+                searched = end - start
             }
             pending.removeFirst(consumed)
             if atEnd { break }
         }
     }
+}
+
+/// The outputs of one run, written all or none: each is written to a temporary file beside its
+/// destination, and only when every one is complete are they renamed into place. A write that
+/// fails (a full disk), an error before `commit()`, or an interrupt leaves none of them, and no
+/// temporary file.
+public final class OutputBatch {
+    private var staged: [(temporary: String, path: String)] = []
+
+    /// An empty batch.
+    public init() {}
+
+    /// Writes one output through `write`, which gets the temporary path to create and throws
+    /// if it cannot; the output appears at `path` on `commit()`.
+    ///
+    /// - Throws: what `write` throws; the temporary file is removed first.
+    public func stage(_ path: String, _ write: (_ temporaryPath: String) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+        TemporaryFiles.track(temporary)
+        do {
+            try write(temporary)
+        } catch {
+            unlink(temporary)
+            TemporaryFiles.untrack(temporary)
+            throw error
+        }
+        staged.append((temporary, path))
+    }
+
+    /// Writes `bytes` as one output.
+    ///
+    /// - Throws: `DataError.unwritable` with the system's reason.
+    public func stage(_ bytes: [UInt8], to path: String) throws {
+        try stage(path) { temporary in
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            } catch {
+                throw DataError.unwritable(path: path, reason: (error as NSError).localizedDescription)
+            }
+        }
+    }
+
+    /// Renames every staged file into place.
+    ///
+    /// - Throws: `DataError.unwritable` when a rename fails (the files not yet renamed are removed).
+    public func commit() throws {
+        defer { discard() }
+        while !staged.isEmpty {
+            let (temporary, path) = staged.removeFirst()
+            guard rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                TemporaryFiles.untrack(temporary)
+                throw DataError.unwritable(path: path, reason: reason)
+            }
+            TemporaryFiles.untrack(temporary)
+        }
+    }
+
+    /// Removes the staged files that were not committed.
+    private func discard() {
+        for (temporary, _) in staged {
+            unlink(temporary)
+            TemporaryFiles.untrack(temporary)
+        }
+        staged = []
+    }
+
+    deinit { discard() }
 }
 
 /// The temporary files this process is writing right now, so that an interrupted run (SIGINT,

@@ -98,6 +98,36 @@ public struct GaussianMixtureFile: Codable, Sendable, Equatable {
         }
     }
 
+    /// The most covariance values a model file holds, K·d² (about 1 GB of JSON): format 1 writes
+    /// every covariance as a full `d × d` matrix whatever its type, Gaussian, Student-t and HMM
+    /// files alike, so commands check a fit against this before running it.
+    public static let maximumCovarianceValues = 50_000_000
+
+    /// Refuses models whose file would hold more than `maximumCovarianceValues` covariance
+    /// values: `matrixCount` covariance matrices (components, or states × components) of
+    /// `dimension × dimension`.
+    ///
+    /// - Throws: `EMError.invalidParameter` naming `dimension`, with the most columns allowed.
+    public static func checkSize(matrixCount: Int, dimension: Int) throws {
+        let limit = columnLimit(matrixCount: matrixCount)
+        guard dimension > limit.count else { return }
+        throw EMError.invalidParameter(
+            name: "dimension", value: "\(dimension) columns", expected: "at most \(limit.count) columns: \(limit.reason)")
+    }
+
+    /// The most columns a model with `matrixCount` covariance matrices can have, `⌊√(limit / count)⌋`,
+    /// and why, in the form `CSVFormat.columnLimit` takes (so a CSV file is refused from its first line).
+    public static func columnLimit(matrixCount: Int) -> (count: Int, reason: String) {
+        let count = max(matrixCount, 1)
+        let largest = Int((Double(maximumCovarianceValues) / Double(count)).squareRoot())
+        let matrices = count == 1 ? "its covariance matrix" : "each of its \(count) covariance matrices"
+        return (
+            largest,
+            "a model file (format 1) stores \(matrices) in full, d × d, and holds at most "
+                + "\(maximumCovarianceValues) covariance values"
+        )
+    }
+
     /// The file form of `mixture`.
     public init(_ mixture: GaussianMixture, columns: [String]? = nil, fit: FitRecord? = nil) {
         covarianceType = mixture.covarianceType

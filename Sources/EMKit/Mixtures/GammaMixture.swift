@@ -67,7 +67,7 @@ public struct GammaMixture: Sendable {
         let distinct = try data.distinctRowCount(upTo: k)
         guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
         // A cluster of one value has no spread: it starts with the data's.
-        let pooled = try data.pooledMoments()
+        let pooled = try data.pooledMoments(scatterShape: .diagonal)
         let pooledVariance = pooled.scatter[0] / pooled.weights[0]
         let initial: (Int, inout SeededGenerator) throws -> GammaMixture = { _, generator in
             let start = try GaussianMixture.initialMoments(

@@ -22,13 +22,14 @@ extension GaussianMixture {
     ) {
         let k = componentCount
         let d = dimension
-        let blockRows = Self.blockRows
+        // Fewer rows than a block need a smaller one: with many columns a block is large.
+        let blockRows = max(1, min(Self.blockRows, count))
         let constants = (0..<k).map {
             (includingWeights ? _log(weights[$0]) : 0) - 0.5 * Double(d) * logTwoPi + halfLogPrecisionDeterminants[$0]
         }
         let logDensities = UnsafeMutablePointer<Double>.allocate(capacity: k * blockRows)
         let distances = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_triangular_distances_scratch(d), d * blockRows))
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: covarianceType.hasTriangularFactor ? emk_triangular_distances_scratch(d) : d * blockRows)
         defer {
             logDensities.deallocate()
             distances.deallocate()

@@ -84,12 +84,12 @@ extension GaussianMixture: EMModel {
         var logLikelihood = 0.0
         var totalWeight = 0.0
         let full = covarianceType.scatterShape == .full
-        let blockRows = Self.blockRows
+        let blockRows = max(1, min(Self.blockRows, count))
         // Responsibilities of a block, component-major (`K × blockRows`), times the sample weights.
         let responsibilities = UnsafeMutablePointer<Double>.allocate(capacity: k * blockRows)
         let rowLogSums = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
         let transposed = UnsafeMutablePointer<Double>.allocate(capacity: d * blockRows)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(emk_accumulate_full_scratch(d), 2 * blockRows))
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(full ? emk_accumulate_full_scratch(d) : 0, 2 * blockRows))
         defer {
             responsibilities.deallocate()
             rowLogSums.deallocate()
@@ -275,6 +275,19 @@ extension GaussianMixture: EMModel {
             }
             return scatter(c).map { $0 / componentWeights[c] }
         }
+        /// The variances of component c plus the regularisation: `[d]`, never a `d × d` matrix,
+        /// so that diagonal fits of many columns need memory in proportion to the columns.
+        func varianceDiagonal(_ c: Int) -> [Double] {
+            if reseeds.contains(c) {
+                let pooled = pooledScatter
+                return pooled.scatterDiagonal(group: 0).map { $0 / pooled.weights[0] + lambda }
+            }
+            var diagonal = moments.scatterDiagonal(group: c)
+            if !conditionalScatter.isEmpty {
+                for j in 0..<d { diagonal[j] += conditionalScatter[c * d * d + j * d + j] }
+            }
+            return diagonal.map { $0 / componentWeights[c] + lambda }
+        }
 
         var parameters: [Double]
         switch covarianceType {
@@ -297,8 +310,7 @@ extension GaussianMixture: EMModel {
         case .diagonal, .spherical:
             parameters = []
             for c in 0..<k {
-                let block = covarianceBlock(c)
-                let variances = (0..<d).map { block[$0 * d + $0] + lambda }
+                let variances = varianceDiagonal(c)
                 if covarianceType == .diagonal {
                     parameters += variances
                 } else {
@@ -317,13 +329,13 @@ extension GaussianMixture: EMModel {
         {
             // A collapsed covariance: re-seed that component and factorise again.
             try degenerate(c, .singularCovariance)
-            let stride = covarianceType == .full ? d * d : (covarianceType == .diagonal ? d : 1)
-            var block = covarianceBlock(c)
-            for j in 0..<d { block[j * d + j] += lambda }
             switch covarianceType {
-            case .full: parameters.replaceSubrange((c * stride)..<((c + 1) * stride), with: block)
-            case .diagonal: parameters.replaceSubrange((c * d)..<((c + 1) * d), with: (0..<d).map { block[$0 * d + $0] })
-            default: parameters[c] = (0..<d).map { block[$0 * d + $0] }.reduce(0, +) / Double(d)
+            case .full:
+                var block = covarianceBlock(c)
+                for j in 0..<d { block[j * d + j] += lambda }
+                parameters.replaceSubrange((c * d * d)..<((c + 1) * d * d), with: block)
+            case .diagonal: parameters.replaceSubrange((c * d)..<((c + 1) * d), with: varianceDiagonal(c))
+            default: parameters[c] = varianceDiagonal(c).reduce(0, +) / Double(d)
             }
             let total = componentWeights.reduce(0, +)
             return try GaussianMixture(

@@ -1,3 +1,5 @@
+import Foundation
+
 extension GaussianMixture {
     /// How the parameters of each restart are initialised.
     public enum Initialization: Sendable {
@@ -63,6 +65,9 @@ extension GaussianMixture {
             throw EMError.invalidParameter(name: "regularization", value: "\(lambda)", expected: "a finite number ≥ 0")
         }
         try options.em.validate()
+        try checkSquareMatrixMemory(
+            dimension: data.dimension, componentCount: k, covarianceType: options.covarianceType,
+            hasPrior: options.settings.prior != nil, hasMissingValues: data.hasMissingValues)
         if let prior = options.settings.prior {
             try prior.check(dimension: data.dimension)
             // Stepwise EM's running statistics are normalised to unit weight, against which a
@@ -167,18 +172,16 @@ extension GaussianMixture {
                 if chosen.count == k { break }
             }
             // Pooled moments of the data, one group, as the covariance of every component.
-            let pooled = try data.pooledMoments()
+            let pooled = try data.pooledMoments(scatterShape: options.covarianceType.scatterShape)
             var moments = GaussianMoments(groupCount: k, dimension: data.dimension, scatterShape: options.covarianceType.scatterShape)
             let chosenRows = try data.rows(at: chosen)
+            let block = options.covarianceType.scatterShape == .full
+                ? pooled.scatterMatrix(group: 0) : pooled.scatterDiagonal(group: 0)
+            let stride = moments.scatterStride
             for c in 0..<k {
                 moments.weights[c] = pooled.weights[0] / Double(k)
                 for j in 0..<data.dimension { moments.means[c * data.dimension + j] = chosenRows[c, j] }
-                let block = pooled.scatterMatrix(group: 0)
-                let stride = moments.scatterStride
-                for j in 0..<stride {
-                    moments.scatter[c * stride + j] =
-                        (options.covarianceType.scatterShape == .full ? block[j] : block[j * data.dimension + j]) / Double(k)
-                }
+                for j in 0..<stride { moments.scatter[c * stride + j] = block[j] / Double(k) }
             }
             return try parameters(
                 from: moments, covarianceType: options.covarianceType, fitSettings: options.settings,
@@ -305,16 +308,67 @@ extension RowDataset {
         return (pooled.means, covariance)
     }
 
-    /// The weighted mean and centred scatter of all rows, as one group of full moments.
+    /// The weighted mean and centred scatter of all rows, as one group of moments: the full
+    /// `d × d` scatter, or (`.diagonal`) only its diagonal.
     ///
     /// - Throws: errors of reading the rows.
-    func pooledMoments() throws -> GaussianMoments {
-        var pooled = GaussianMoments(groupCount: 1, dimension: dimension, scatterShape: .full)
-        var accumulator = ShiftedMomentAccumulator(shifts: try row(0), groupCount: 1, dimension: dimension, scatterShape: .full)
+    func pooledMoments(scatterShape: GaussianMoments.ScatterShape = .full) throws -> GaussianMoments {
+        var pooled = GaussianMoments(groupCount: 1, dimension: dimension, scatterShape: scatterShape)
+        var accumulator = ShiftedMomentAccumulator(shifts: try row(0), groupCount: 1, dimension: dimension, scatterShape: scatterShape)
         try GaussianMixture.accumulate(self, into: &accumulator) { _, _, r in r[0] = 1 }
         accumulator.merge(into: &pooled)
         return pooled
     }
+}
+
+extension GaussianMixture {
+    /// The most memory a fit's `d × d` matrices may take: half the machine's memory.
+    static var maximumSquareMatrixBytes: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
+
+    /// Refuses a fit whose `d × d` matrices would not fit in memory, before any is allocated.
+    ///
+    /// Diagonal and spherical fits of complete data hold O(K·d) numbers; full covariances hold
+    /// about four `d × d` matrices per component (scatter, covariance, its factor, a copy), a tied
+    /// one four in all, a prior one plus one per component, and rows with missing values one per
+    /// component (the conditional covariances).
+    ///
+    /// - Throws: `EMError.invalidParameter` naming `covarianceType`, `prior` or `data`, with the
+    ///   memory needed and what to change.
+    static func checkSquareMatrixMemory(
+        dimension d: Int, componentCount k: Int, covarianceType: CovarianceType, hasPrior: Bool, hasMissingValues: Bool
+    ) throws {
+        let matrixBytes = Double(d) * Double(d) * 8
+        let limit = maximumSquareMatrixBytes
+        func refuse(_ name: String, _ count: Double, _ what: String, _ expected: String) throws {
+            guard count * matrixBytes > limit else { return }
+            throw EMError.invalidParameter(
+                name: name,
+                value: "\(what) for \(d) columns (its \(d) × \(d) matrices need \(describeBytes(count * matrixBytes)); "
+                    + "half this machine's memory is \(describeBytes(limit)))",
+                expected: expected)
+        }
+        switch covarianceType {
+        case .full: try refuse("covarianceType", 4 * Double(k), "full", "diagonal or spherical covariances, or fewer columns")
+        case .tied: try refuse("covarianceType", 4, "tied", "diagonal or spherical covariances, or fewer columns")
+        case .diagonal, .spherical: break
+        }
+        if hasPrior { try refuse("prior", Double(k + 1), "a conjugate prior", "no prior, or fewer columns") }
+        if hasMissingValues {
+            try refuse("data", Double(k), "missing values", "complete rows (drop or impute the holes first), or fewer columns")
+        }
+    }
+}
+
+/// `1.5 GB`, `32 TB`: a byte count in decimal units, for messages.
+func describeBytes(_ bytes: Double) -> String {
+    let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"]
+    var value = bytes
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 {
+        value /= 1000
+        unit += 1
+    }
+    return unit == 0 ? "\(Int(value)) bytes" : "\((value * 10).rounded() / 10) \(units[unit])"
 }
 
 extension GaussianMixture.Initialization {

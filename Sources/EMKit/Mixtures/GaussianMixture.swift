@@ -249,6 +249,18 @@ public struct GaussianMixture: Sendable {
         return sigma
     }
 
+    /// The variances of component `k` (the diagonal of Σₖ), `[d]`, without forming the `d × d`
+    /// matrix for diagonal and spherical covariances.
+    public func variances(ofComponent k: Int) -> [Double] {
+        let d = dimension
+        switch covarianceType {
+        case .full: return (0..<d).map { covarianceParameters[k * d * d + $0 * d + $0] }
+        case .tied: return (0..<d).map { covarianceParameters[$0 * d + $0] }
+        case .diagonal: return Array(covarianceParameters[(k * d)..<((k + 1) * d)])
+        case .spherical: return Array(repeating: covarianceParameters[k], count: d)
+        }
+    }
+
     /// Every component's covariance as a full `d × d` matrix, `[K]`.
     public var covariances: [Matrix] { (0..<componentCount).map(covariance(ofComponent:)) }
 
@@ -319,11 +331,11 @@ extension GaussianMixture {
         let floor = fitSettings.regularization
         guard floor > 0 else { return parts }
         for c in 0..<(covarianceType == .tied ? 1 : componentCount) {
-            let sigma = covariance(ofComponent: c)
             let smallest: Double
             switch covarianceType {
-            case .spherical, .diagonal: smallest = (0..<d).map { sigma[$0, $0] }.min() ?? 0
-            case .full, .tied: smallest = sigma.symmetricEigenvalues().first ?? 0
+            case .spherical: smallest = covarianceParameters[c]
+            case .diagonal: smallest = covarianceParameters[(c * d)..<((c + 1) * d)].min() ?? 0
+            case .full, .tied: smallest = covariance(ofComponent: c).symmetricEigenvalues().first ?? 0
             }
             if smallest <= 1.5 * floor { parts.append(.varianceAtFloor(component: c, variance: smallest, floor: floor)) }
         }

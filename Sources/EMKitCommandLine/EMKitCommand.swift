@@ -7,8 +7,26 @@ import Glibc
 import Darwin
 #endif
 
+/// The `emkit` tool as a library: the `emkit` executable calls `main()`, and the argument-layer
+/// fuzz target (`fuzz/`) calls `parse(_:)` and `message(for:)`.
+public enum EMKitTool {
+    /// Runs `emkit` with the process's arguments and exits.
+    public static func main() { EMKitCommand.main() }
+
+    /// Parses and validates `arguments` (without the program name) as `emkit` would, without
+    /// running the chosen command.
+    ///
+    /// - Throws: ArgumentParser's errors (a `--help` or `--version` request among them) or the
+    ///   error a command's `validate()` throws.
+    public static func parse(_ arguments: [String]) throws { _ = try EMKitCommand.parseAsRoot(arguments) }
+
+    /// What `emkit` prints for `error` (help text for a help request), and the exit code it uses.
+    public static func message(for error: any Error) -> (text: String, exitCode: Int32) {
+        (EMKitCommand.fullMessage(for: error), EMKitCommand.exitCode(for: error).rawValue)
+    }
+}
+
 /// The `emkit` command: fit, apply and explore latent-variable models by EM.
-@main
 struct EMKitCommand: ParsableCommand {
     /// Runs the command; an interrupt (SIGINT, SIGTERM) first removes the temporary files being
     /// written (`TemporaryFiles`), then exits with 128 + the signal's number, as shells expect.

@@ -12,20 +12,25 @@ enum Summary {
         lines += objectiveLines(fit, record: file.fit)
         lines.append("")
         let columns = file.columns ?? (1...model.dimension).map { "column\($0)" }
-        lines.append("Columns: " + columns.joined(separator: ", "))
+        lines.append("Columns: " + Format.list(columns))
         for c in 0..<model.componentCount {
             lines.append("")
             lines.append("Component \(c + 1): weight \(Format.number(model.weights[c], digits: 6))")
             lines.append("  mean        " + Format.vector(model.means.row(c), digits: 6))
-            let sigma = model.covariance(ofComponent: c)
+            let d = model.dimension
             switch model.covarianceType {
             case .spherical:
-                lines.append("  variance    " + Format.number(sigma[0, 0], digits: 6))
+                lines.append("  variance    " + Format.number(model.variances(ofComponent: c)[0], digits: 6))
             case .diagonal:
-                lines.append("  variances   " + Format.vector((0..<model.dimension).map { sigma[$0, $0] }, digits: 6))
+                lines.append("  variances   " + Format.vector(model.variances(ofComponent: c), digits: 6))
             case .full, .tied:
                 if c > 0 && model.covarianceType == .tied { continue }
                 lines.append(model.covarianceType == .tied ? "  covariance (shared)" : "  covariance")
+                guard d <= Format.shownItems else {
+                    lines.append("    (\(d) × \(d): in the model file)")
+                    continue
+                }
+                let sigma = model.covariance(ofComponent: c)
                 for i in 0..<model.dimension {
                     lines.append("    " + (0..<model.dimension).map { " " + Format.left(Format.number(sigma[i, $0], digits: 5), 11) }.joined())
                 }
@@ -105,7 +110,7 @@ extension Summary {
         ]
         lines += objectiveLines(fit, record: file.fit)
         lines.append("")
-        if let columns = file.columns { lines.append("Columns: " + columns.joined(separator: ", ")) }
+        if let columns = file.columns { lines.append("Columns: " + Format.list(columns)) }
         for c in 0..<model.componentCount {
             lines.append("")
             lines.append("Component \(c + 1): weight \(Format.number(model.weights[c], digits: 6))")

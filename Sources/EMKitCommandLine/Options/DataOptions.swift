@@ -43,7 +43,10 @@ struct DataOptions: ParsableArguments {
 
     /// Reads `path` (a `.npy` file, a CSV file, or `-` for CSV on standard input). With
     /// `missingMarkers`, those field texts (and NaN in `.npy`) are missing values, read as NaN.
-    func read(_ path: String, weightColumn: String? = nil, missingMarkers: Set<String>? = nil) throws -> NumericTable {
+    func read(
+        _ path: String, weightColumn: String? = nil, missingMarkers: Set<String>? = nil,
+        columnLimit: (count: Int, reason: String)? = nil
+    ) throws -> NumericTable {
         if path.lowercased().hasSuffix(".npy") {
             if weightColumn != nil {
                 throw ValidationError("--weights needs a CSV file with a weight column; .npy files hold only samples")
@@ -64,7 +67,7 @@ struct DataOptions: ParsableArguments {
         }
         return try CSVReader.read(
             path: path, delimiter: delimiter?.byte, hasHeader: header, columns: columnSelectors,
-            weightColumn: weightColumn.map(ColumnSelector.init), missingMarkers: missingMarkers)
+            weightColumn: weightColumn.map(ColumnSelector.init), missingMarkers: missingMarkers, columnLimit: columnLimit)
     }
 
     /// Reads the data a model is applied to: the given columns, else the model's columns when the

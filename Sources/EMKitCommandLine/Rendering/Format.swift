@@ -7,6 +7,26 @@ enum Format {
         return "\(value)"
     }
 
+    /// `text` as a JSON string literal, quotes included: `"`, `\` and control characters escaped
+    /// (RFC 8259), so that any message or name can go into `--format json` output.
+    static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
     /// A number with `digits` significant digits, without trailing noise.
     static func number(_ value: Double, digits: Int = 6) -> String {
         if value == 0 { return "0" }
@@ -61,7 +81,16 @@ enum Format {
 
     /// A vector as `(a, b, c)`.
     static func vector(_ values: [Double], digits: Int = 4) -> String {
-        "(" + values.map { number($0, digits: digits) }.joined(separator: ", ") + ")"
+        "(" + list(values.map { number($0, digits: digits) }) + ")"
+    }
+
+    /// How many items of a list a summary shows: the model file and `--format json` have all.
+    static let shownItems = 20
+
+    /// `a, b, c`, or for long lists the first `shownItems` and `… (N more)`.
+    static func list(_ items: [String]) -> String {
+        guard items.count > shownItems else { return items.joined(separator: ", ") }
+        return items.prefix(shownItems).joined(separator: ", ") + ", … (\(items.count - shownItems) more)"
     }
 }
 

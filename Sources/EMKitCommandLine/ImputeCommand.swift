@@ -92,9 +92,12 @@ extension EMKitCommand {
                 let url = URL(fileURLWithPath: output)
                 let stem = url.deletingPathExtension().path
                 let suffix = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
+                // All draws or none: a failure part-way leaves no partial set.
+                let outputs = OutputBatch()
                 for (index, completed) in completions.enumerated() {
-                    try FileAccess.writeAtomically(try completedFile(completed), to: "\(stem)-\(index + 1)\(suffix)")
+                    try outputs.stage(try completedFile(completed), to: "\(stem)-\(index + 1)\(suffix)")
                 }
+                try outputs.commit()
             } else {
                 let completed = try completedFile(try fit.model.imputed(table.samples))
                 if let output {

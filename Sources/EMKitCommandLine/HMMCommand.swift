@@ -194,6 +194,7 @@ extension EMKitCommand.HMM {
             let (dataset, columns) = try sequences.read(data, dataOptions: dataOptions)
             let componentCount = emission == .gmm ? states * mixtureComponents : states
             let gaussian = emission == .gaussian || emission == .gmm
+            if gaussian { try GaussianMixtureFile.checkSize(matrixCount: componentCount, dimension: dataset.dimension) }
             let emissionPrior = gaussian
                 ? try prior.gaussianPrior(for: dataset.rows, componentCount: componentCount, covarianceType: covariance) : nil
             // A prior keeps covariances positive definite by itself, so it needs no regularisation.

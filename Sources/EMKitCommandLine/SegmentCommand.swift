@@ -91,7 +91,9 @@ extension EMKitCommand {
             let labels = try fit.model.predict(samples)
             let segmented = ImageSegmentation.colouredSegments(
                 of: picture, labels: labels, componentCount: fit.model.componentCount, palette: palette)
-            try segmented.writePNG(to: output)
+            // Every output is written before any appears: a failure leaves none of them.
+            let outputs = OutputBatch()
+            try segmented.writePNG(to: output, in: outputs)
             if let directory = probabilities {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let posterior = try fit.model.predictProbabilities(samples)
@@ -99,15 +101,16 @@ extension EMKitCommand {
                     let levels = (0..<picture.pixelCount).map { UInt8((posterior[$0, c] * 255).rounded()) }
                     try RGBImage.writeGreyPNG(
                         levels, width: picture.width, height: picture.height,
-                        to: URL(fileURLWithPath: directory).appendingPathComponent("component-\(c + 1).png").path)
+                        to: URL(fileURLWithPath: directory).appendingPathComponent("component-\(c + 1).png").path, in: outputs)
                 }
             }
             if let model {
                 let file = ModelRecord.file(
                     for: fit, columns: features == .rgbxy ? ["r", "g", "b", "x", "y"] : (features == .lab ? ["L", "a", "b"] : ["r", "g", "b"]),
                     samples: picture.pixelCount, seed: em.seed, restarts: em.restarts)
-                try FileAccess.writeAtomically(try file.encoded(), to: model)
+                try outputs.stage(try file.encoded(), to: model)
             }
+            try outputs.commit()
             let sizes = (0..<fit.model.componentCount).map { c in labels.filter { $0 == c }.count }
             print(
                 "\(image): \(picture.width)×\(picture.height) pixels, \(fit.model.componentCount) segments "
@@ -190,9 +193,12 @@ extension EMKitCommand {
 
         func run() throws {
             try FileAccess.refuseOverwriting(inputs: [data], outputs: [output, plot])
-            let table = try dataOptions.read(data)
-            let dataset = try RowDataset(table.samples)
             let counts = try componentCounts()
+            // Every candidate's covariances are d × d in memory or in the --output file.
+            let limit = GaussianMixtureFile.columnLimit(matrixCount: counts.max() ?? 1)
+            let table = try dataOptions.read(data, columnLimit: limit)
+            let dataset = try RowDataset(table.samples)
+            try GaussianMixtureFile.checkSize(matrixCount: counts.max() ?? 1, dimension: dataset.dimension)
             let types = try covarianceTypes()
             var options = GaussianMixture.FitOptions(componentCount: 1)
             options.em = em.emOptions
@@ -206,22 +212,24 @@ extension EMKitCommand {
                 progress: { index, total in if !quiet { Terminal.progress("fitting model \(index + 1) of \(total)") } })
             Terminal.clearProgress()
             for caution in ModelSelection.cautions(candidates: candidates, best: best) { Terminal.warning(caution) }
+            let outputs = OutputBatch()  // the plot and the model appear together or not at all
             if let plot {
                 let series = types.map { type in
                     (name: type.rawValue, values: counts.map { k in candidates.first { $0.componentCount == k && $0.covarianceType == type }?.score })
                 }
-                try FileAccess.writeAtomically(Array(PlotRendering.criterion(counts: counts, series: series, name: criterion.rawValue.uppercased(), title: "\(criterion.rawValue.uppercased()) of \(data)").utf8), to: plot)
+                try outputs.stage(Array(PlotRendering.criterion(counts: counts, series: series, name: criterion.rawValue.uppercased(), title: "\(criterion.rawValue.uppercased()) of \(data)").utf8), to: plot)
             }
             if let output, let best, let fit = candidates[best].fit {
                 let file = ModelRecord.file(for: fit, columns: table.columnNames, samples: dataset.sampleCount, seed: em.seed, restarts: em.restarts)
-                try FileAccess.writeAtomically(try file.encoded(), to: output)
+                try outputs.stage(try file.encoded(), to: output)
             }
+            try outputs.commit()
             switch format {
             case .json:
                 let entries = candidates.map { c in
                     "{\"components\": \(c.componentCount), \"covarianceType\": \"\(c.covarianceType.rawValue)\", "
                         + "\"\(criterion.rawValue)\": \(c.score.map { "\($0)" } ?? "null")"
-                        + (c.failure.map { ", \"failure\": \"\($0.replacingOccurrences(of: "\"", with: "'"))\"" } ?? "") + "}"
+                        + (c.failure.map { ", \"failure\": \(Format.jsonString($0))" } ?? "") + "}"
                 }
                 print("{\"criterion\": \"\(criterion.rawValue)\", \"best\": \(best.map { "{\"components\": \(candidates[$0].componentCount), \"covarianceType\": \"\(candidates[$0].covarianceType.rawValue)\"}" } ?? "null"), \"candidates\": [\(entries.joined(separator: ", "))]}")
             case .text:

@@ -151,9 +151,11 @@ extension EMKitCommand {
             try FileAccess.refuseOverwriting(inputs: [data, initFrom].compactMap { $0 }, outputs: [output])
             try FileAccess.checkWritable([output])
             // Gaussian mixtures marginalise missing values; the discrete families need complete rows.
+            let gaussianFamily = [.gaussian, .studentT, .vbGaussian].contains(model)
             var opened = try dataOptions.open(
                 data, weightColumn: weights, precision: precision, maxMemory: maxMemory?.bytes,
-                missingMarkers: model == .gaussian ? missing.markers : nil)
+                missingMarkers: model == .gaussian ? missing.markers : nil,
+                columnLimit: gaussianFamily ? GaussianMixtureFile.columnLimit(matrixCount: components) : nil)
             if opened.dataset.emptyRowCount > 0 {
                 Terminal.message("note: \(opened.dataset.emptyRowCount) rows have no observed value; they are left out of the fit")
             }
@@ -165,6 +167,9 @@ extension EMKitCommand {
                 let (counts, categories) = Categorical.counts(fromLabels: labels)
                 opened.dataset = try RowDataset(counts, sampleWeights: opened.dataset.sampleWeights)
                 opened.columnNames = categories.map(Format.count)
+            }
+            if gaussianFamily {
+                try GaussianMixtureFile.checkSize(matrixCount: components, dimension: opened.dataset.dimension)
             }
             switch model {
             case .gaussian: try fitGaussian(opened)

@@ -55,7 +55,8 @@ extension DataOptions {
     /// once into a temporary binary file that is streamed each iteration. `.float` keeps the rows
     /// as 32-bit floats.
     func open(
-        _ path: String, weightColumn: String?, precision: Precision, maxMemory: Int?, missingMarkers: Set<String>? = nil
+        _ path: String, weightColumn: String?, precision: Precision, maxMemory: Int?, missingMarkers: Set<String>? = nil,
+        columnLimit: (count: Int, reason: String)? = nil
     ) throws -> OpenedData {
         let missing: RowDataset.MissingValues = missingMarkers == nil ? .rejected : .allowed
         if path.lowercased().hasSuffix(".npy") {
@@ -85,7 +86,7 @@ extension DataOptions {
             do {
                 let format = CSVFormat(
                     delimiter: delimiter?.byte, hasHeader: header, columns: columnSelectors,
-                    weightColumn: weightColumn.map(ColumnSelector.init), missingMarkers: missingMarkers)
+                    weightColumn: weightColumn.map(ColumnSelector.init), missingMarkers: missingMarkers, columnLimit: columnLimit)
                 let converted = try CSVReader.convertToNumpy(path: path, format: format, destination: temporary)
                 let file = try NumpyFile(path: temporary, access: .streamed)
                 return OpenedData(
@@ -97,7 +98,7 @@ extension DataOptions {
                 throw error
             }
         }
-        let table = try read(path, weightColumn: weightColumn, missingMarkers: missingMarkers)
+        let table = try read(path, weightColumn: weightColumn, missingMarkers: missingMarkers, columnLimit: columnLimit)
         let source: any RowSource = precision == .float ? Float32Rows(table.samples) : table.samples
         return OpenedData(
             dataset: try RowDataset(source: source, sampleWeights: table.sampleWeights, missingValues: missing),
