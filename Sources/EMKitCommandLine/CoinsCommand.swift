@@ -138,7 +138,10 @@ extension EMKitCommand {
                     let h = rounds[n, 0]
                     let total = rounds[n, 1]
                     let tosses = (sequences[n] ?? "").padding(toLength: width, withPad: " ", startingAt: 0)
-                    var line = String(format: "%5d  %@  %2d/%-3d", n + 1, tosses, Int(h), Int(total))
+                    // "%2d/%-3d" without converting the counts to Int.
+                    let totalText = Format.count(total)
+                    let counts = Format.left(Format.count(h), 2) + "/" + totalText + String(repeating: " ", count: max(0, 3 - totalText.count))
+                    var line = String(format: "%5d  %@  ", n + 1, tosses) + counts
                     var credited: [Double] = []
                     for c in 0..<coins {
                         let p = probabilities[n, c]

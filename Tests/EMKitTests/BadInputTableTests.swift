@@ -61,6 +61,7 @@ struct BadInputTableTests {
             "lenhuge": write("lenhuge.txt", "9223372036854775807\n9223372036854775807\n"),
             "notimage": write("text.png", "hello"),
             "rounds": write("rounds.txt", "HTTH\nHTXH\n"),
+            "rounds-huge": write("rounds-huge.txt", "1,3\n9223372036854775807,9223372036854775807\n"),
             "prior3": write(
                 "prior3.json",
                 "{ \"format\": \"emkit-model\", \"formatVersion\": 1, \"kind\": \"gaussian-prior\", \"mean\": [1,2,3], "
@@ -119,6 +120,8 @@ struct BadInputTableTests {
             BadInput("image", "a text file named .png", ["segment", files["notimage"] ?? "", "-k", "2", "-o", scratch.appendingPathComponent("s.png").path], input: nil, status: 1, message: "not a PNG or JPEG image"),
             BadInput("image", "more pixels than --max-pixels", ["segment", Fixtures.path("images/rgb.png"), "-k", "2", "-o", scratch.appendingPathComponent("s.png").path, "--max-pixels", "50"], input: nil, status: 1, message: "the image declares 12×8 pixels, more than the limit of 50; raise it wi"),
             BadInput("coins", "a round with a letter other than H or T", ["coins", files["rounds"] ?? ""], input: nil, status: 1, message: "rounds.txt:2: 'HTXH' is not a round: write a string of H and T, or hea"),
+            BadInput("coins", "a round of 2⁶³ − 1 tosses", ["coins", files["rounds-huge"] ?? ""], input: nil, status: 1, message: "rounds-huge.txt:2: '9223372036854775807,9223372036854775807' is not a round: at most 2⁵³ tosses in a round"),
+            BadInput("CSV", "a header of more columns than a Gaussian model file holds", ["fit", "-", "-k", "1"], input: (1...8000).map { "c\($0)" }.joined(separator: ",") + "\n", status: 1, message: "-: 8000 columns chosen, but at most 7071 can be used: a model file (format 1) stores its covariance matrix in full"),
             BadInput("prior file", "a prior for other columns", ["fit", Fixtures.path("faithful.csv"), "-k", "2", "--prior", files["prior3"] ?? ""], input: nil, status: 64, message: "prior3.json is for 3 columns but the data have 2"),
             BadInput("prior file", "a prior path that does not exist", ["fit", Fixtures.path("faithful.csv"), "-k", "2", "--prior", "/tmp/no-prior.json"], input: nil, status: 64, message: "--prior takes default, none or the path of a gaussian-prior file"),
         ]

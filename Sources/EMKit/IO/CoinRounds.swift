@@ -25,6 +25,10 @@ public enum CoinRounds {
             guard heads >= 0, tosses >= heads else {
                 throw DataError.invalidRound(path: path, line: index + 1, text: line, reason: "need 0 ≤ heads ≤ tosses")
             }
+            // Counts are held as Double: beyond 2⁵³ they would no longer be whole.
+            guard tosses <= 1 << 53 else {
+                throw DataError.invalidRound(path: path, line: index + 1, text: line, reason: "at most 2⁵³ tosses in a round")
+            }
             rows.append([Double(heads), Double(tosses)])
             sequences.append(nil)
         }
