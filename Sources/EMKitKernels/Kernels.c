@@ -4,6 +4,7 @@
 // version once, by __builtin_cpu_supports, so the library runs on any x86-64 (and any other
 // architecture, where only the portable version exists).
 
+#include <pthread.h>
 #include "EMKitKernels.h"
 
 // The full-covariance kernels work on groups of LANES rows at a time, transposed so that the
@@ -419,23 +420,26 @@ EMK_INSTANTIATE(portable, )
 #if defined(__x86_64__) || defined(__i386__)
 EMK_INSTANTIATE(avx2, __attribute__((target("avx2,fma"))))
 
-static int emk_avx2_choice = -1;
+// The processor's answer, found once (pthread_once makes it safe to ask from any thread and
+// publishes it to all of them); and a per-thread override, so that a test comparing the paths
+// changes only the thread it runs on.
+static pthread_once_t emk_detection = PTHREAD_ONCE_INIT;
+static int emk_processor_has_avx2 = 0;
+static _Thread_local int emk_thread_portable = 0;
+
+static void emk_detect(void) {
+    __builtin_cpu_init();
+    emk_processor_has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
 
 int emk_kernels_use_avx2(void) {
-    if (emk_avx2_choice < 0) {
-        __builtin_cpu_init();
-        emk_avx2_choice = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return emk_avx2_choice;
+    if (emk_thread_portable) return 0;
+    pthread_once(&emk_detection, emk_detect);
+    return emk_processor_has_avx2;
 }
 
 int emk_kernels_select_portable(int portable) {
-    if (portable) {
-        emk_avx2_choice = 0;
-        return 1;
-    }
-    __builtin_cpu_init();
-    emk_avx2_choice = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    emk_thread_portable = portable != 0;
     return 1;
 }
 #define EMK_DISPATCH(NAME, ...)                                                                  \
@@ -454,32 +458,38 @@ int emk_kernels_select_portable(int portable) { (void)portable; return 1; }
 
 void emk_triangular_distances(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *mu,
                               const double *u, double *dist, double *scratch) {
+    if (n <= 0 || d <= 0) return;
     EMK_DISPATCH(triangular_distances, n, d, rows, mu, u, dist, scratch);
 }
 
 void emk_accumulate_full(ptrdiff_t n, ptrdiff_t d, const double *rows, const double *shift,
                          const double *r, double *first, double *second, double *scratch) {
+    if (n <= 0 || d <= 0) return;
     EMK_DISPATCH(accumulate_full, n, d, rows, shift, r, first, second, scratch);
 }
 
 void emk_transpose(ptrdiff_t n, ptrdiff_t d, const double *rows, double *xt) {
+    if (n <= 0 || d <= 0) return;
     for (ptrdiff_t b = 0; b < n; b++)
         for (ptrdiff_t j = 0; j < d; j++) xt[j * n + b] = rows[b * d + j];
 }
 
 void emk_diagonal_distances_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *mu,
                                        const double *f, double *dist) {
+    if (n <= 0 || d <= 0) return;
     EMK_DISPATCH(diagonal_distances_t, n, d, xt, mu, f, dist);
 }
 
 void emk_accumulate_diagonal_transposed(ptrdiff_t n, ptrdiff_t d, const double *xt, const double *shift,
                                         const double *r, double *first, double *second) {
+    if (n <= 0 || d <= 0) return;
     EMK_DISPATCH(accumulate_diagonal_t, n, d, xt, shift, r, first, second);
 }
 
 double emk_responsibilities(ptrdiff_t n, ptrdiff_t k, const double *log_densities, const double *weights,
                             int hard, double *resp, double *row_log_sums, double *component_weights,
                             double *weight_sum, double *scratch) {
+    if (n <= 0 || k <= 0) return 0;
     EMK_DISPATCH_RETURN(responsibilities, n, k, log_densities, weights, hard, resp, row_log_sums,
                         component_weights, weight_sum, scratch, scratch + n);
 }
@@ -487,6 +497,7 @@ double emk_responsibilities(ptrdiff_t n, ptrdiff_t k, const double *log_densitie
 double emk_forward_backward(ptrdiff_t length, ptrdiff_t states, const double *log_densities,
                             const double *start, const double *transitions, double *posteriors,
                             double *transition_counts, double *scratch) {
+    if (length <= 0 || states <= 0) return 0;
     EMK_DISPATCH_RETURN(forward_backward, length, states, log_densities, start, transitions, posteriors,
                         transition_counts, scratch);
 }

