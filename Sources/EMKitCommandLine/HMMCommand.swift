@@ -53,18 +53,7 @@ struct SequenceOptions: ParsableArguments {
                 options.columns = all.columnNames.filter { $0 != column }.joined(separator: ",")
             }
         } else if let file = self.lengths {
-            let text = String(decoding: try FileAccess.readAll(file), as: UTF8.self)
-            lengths = try text.split(whereSeparator: \.isNewline).enumerated().compactMap { index, line in
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { return nil }
-                guard let n = Int(trimmed) else {
-                    throw DataError.notANumber(path: file, line: index + 1, column: 1, field: trimmed)
-                }
-                guard n >= 1 else {
-                    throw DataError.invalidField(path: file, line: index + 1, column: 1, field: trimmed, expected: "a sequence length ≥ 1")
-                }
-                return n
-            }
+            lengths = try SequenceLengths.parse(String(decoding: try FileAccess.readAll(file), as: UTF8.self), path: file)
         }
         let table = try options.read(path)
         return (try SequenceDataset(try RowDataset(table.samples), lengths: lengths), table.columnNames)
