@@ -113,6 +113,32 @@ struct GammaMixtureTests {
         #expect(3 * steps <= reached + 1, "SQUAREM \(steps) E-steps, plain EM-gradient \(reached + 1)")
     }
 
+    @Test("a Newton step that cannot be taken is reported as such, not as a singular covariance")
+    func failedStep() throws {
+        /// The linkage model with the Hessian's sign flipped: −∇²Q is negative.
+        struct Convex: EMGradientModel {
+            typealias Dataset = ArrayDataset<Double>
+            typealias Statistics = GeneticLinkage.Statistics
+            var inner: LinkageByGradient
+            func emptyStatistics() -> Statistics { inner.emptyStatistics() }
+            func accumulate(_ chunk: ArraySlice<Double>, into statistics: inout Statistics) throws -> ChunkLikelihood {
+                try inner.accumulate(chunk, into: &statistics)
+            }
+            var parameterVector: [Double] { inner.parameterVector }
+            func replacingParameters(with vector: [Double]) -> Convex? { inner.replacingParameters(with: vector).map(Convex.init) }
+            func gradient(of s: Statistics) -> [Double] { inner.gradient(of: s) }
+            func hessian(of s: Statistics) -> [Double] { inner.hessian(of: s).map { -$0 } }
+        }
+        var statistics = GeneticLinkage.Statistics()
+        _ = try GeneticLinkage(theta: 0.5).accumulate(ArraySlice([125, 18, 20, 34]), into: &statistics)
+        #expect {
+            try Convex(inner: LinkageByGradient(theta: 0.5)).maximized(from: statistics)
+        } throws: { error in
+            guard case EMError.gradientStepFailed(let reason) = error else { return false }
+            return reason.contains("not positive definite")
+        }
+    }
+
     @Test("trigamma and digamma at closed forms: ψ′(1) = π²/6, ψ′(½) = π²/2, ψ(1) = −γ")
     func specialFunctions() {
         expectClose(trigamma(1), Double.pi * Double.pi / 6, relative: 1e-14, "ψ′(1)")

@@ -33,8 +33,8 @@ extension EMGradientModel {
 extension EMGradientModel {
     /// One Newton step on Q (the EM-gradient M-step), halved until the parameters are valid.
     ///
-    /// - Throws: `EMError.degenerateComponent` (component 0) when −∇²Q is not positive definite
-    ///   or no halving gives a valid model.
+    /// - Throws: `EMError.gradientStepFailed` when −∇²Q is not positive definite or no halving
+    ///   gives a valid model.
     public func maximized(from statistics: Statistics) throws -> Self {
         let theta = parameterVector
         let p = theta.count
@@ -43,7 +43,7 @@ extension EMGradientModel {
         guard g.count == p, negativeHessian.count == p * p,
             let cholesky = Cholesky(symmetric: negativeHessian, dimension: p)
         else {
-            throw EMError.degenerateComponent(component: 0, iteration: 0, reason: .singularCovariance)
+            throw EMError.gradientStepFailed(reason: "−∇²Q is not positive definite (Q is not locally concave at these parameters)")
         }
         // Solve (−∇²Q) s = ∇Q with the Cholesky factor L Lᵀ.
         let l = cholesky.lower
@@ -74,7 +74,9 @@ extension EMGradientModel {
         }
         // Valid steps that all lower Q (a step at rounding level, at a fixed point): stay put,
         // which is still a generalised EM step.
-        guard foundValid else { throw EMError.degenerateComponent(component: 0, iteration: 0, reason: .singularCovariance) }
+        guard foundValid else {
+            throw EMError.gradientStepFailed(reason: "no step along the Newton direction, down to 2⁻³⁰ of it, gives valid parameters")
+        }
         return self
     }
 }

@@ -32,6 +32,9 @@ public enum EMError: Error, Sendable, Equatable {
     case invalidObservation(row: Int, reason: String)
     /// The best restart's parameters are not finite: the fit diverged.
     case nonFiniteResult(iteration: Int)
+    /// An EM-gradient M-step (one Newton step on Q) could not be taken: `reason` says whether
+    /// −∇²Q was not positive definite or no shortened step gave valid parameters.
+    case gradientStepFailed(reason: String)
 }
 
 /// Why a component could not be estimated.

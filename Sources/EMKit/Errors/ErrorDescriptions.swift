@@ -42,6 +42,8 @@ extension EMError: CustomStringConvertible {
                     + "increase the regularization (--regularization), decrease the number of components, "
                     + "scale the data, or re-seed collapsed components (--on-degenerate reseed)"
             }
+        case .gradientStepFailed(let reason):
+            return "the EM-gradient step failed: \(reason); use plain EM for this model, or start nearer the optimum"
         case .invalidModel(let reason):
             return "invalid model: \(reason)"
         case .impossibleSample(let row):

@@ -97,13 +97,15 @@ extension GaussianMixture {
                     name: "componentCount", value: "\(k)",
                     expected: "the \(given.componentCount) components of the initial parameters")
             }
-        } else {
-            let distinct = try (data.hasMissingValues ? data.meanImputed() : data).distinctRowCount(upTo: k + 1)
+        }
+        // With missing values, the initialiser sees the rows with their holes filled by column
+        // means (one copy, made only for data with holes).
+        let initialData = data.hasMissingValues ? try data.meanImputed() : data
+        if case .parameters = options.initialization {} else {
+            let distinct = try initialData.distinctRowCount(upTo: k + 1)
             guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
             if distinct == k { warnings.append(.componentsMatchDistinctRows(components: k)) }
         }
-        // With missing values, the initialiser sees the rows with their holes filled by column means.
-        let initialData = data.hasMissingValues ? try data.meanImputed() : data
         var result: EMResult<GaussianMixture>
         if let schedule = options.stepwise {
             result = try ExpectationMaximization.fitStepwise(data, options: options.em, schedule: schedule) { _, generator in
