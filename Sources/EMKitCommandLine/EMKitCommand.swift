@@ -42,7 +42,7 @@ struct EMKitCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            exit(withError: ErrorMessages.translated(error))
         }
     }
 

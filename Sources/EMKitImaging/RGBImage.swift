@@ -122,7 +122,11 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// photograph larger than the limit); nothing was decoded.
     case tooManyPixels(path: String, width: Int, height: Int, limit: Int)
 
-    public var description: String {
+    /// The message, naming the pixel limit by its parameter (`maximumPixels`).
+    public var description: String { description(naming: { $0.parameterName }) }
+
+    /// The message, naming the settings it suggests changing with `name`.
+    public func description(naming name: (ErrorSetting) -> String) -> String {
         switch self {
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .unsupportedFormat(let path): return "\(path): not a PNG or JPEG image"
@@ -130,7 +134,7 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unwritable(let path, let reason): return "\(path): cannot write: \(reason)"
         case .tooManyPixels(let path, let width, let height, let limit):
             return "\(path): the image declares \(width)×\(height) pixels, more than the limit of \(limit); "
-                + "raise it with --max-pixels if the image is real"
+                + "raise it (\(name(.parameter("maximumPixels")))) if the image is real"
         }
     }
 }

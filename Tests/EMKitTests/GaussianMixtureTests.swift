@@ -90,7 +90,7 @@ struct GaussianMixtureTests {
             try GaussianMixture.fit(RowDataset(Matrix(rows: rows)), options: options)
         } throws: { error in
             guard case EMError.degenerateComponent(_, let iteration, .singularCovariance) = error else { return false }
-            return iteration == 0 && "\(error)".contains("--regularization")
+            return iteration == 0 && "\(error)".contains("increase the regularization (regularization)")
         }
         // From given parameters the collapse happens in a later M-step, and re-seeding survives it.
         let start = try GaussianMixture(
@@ -103,9 +103,10 @@ struct GaussianMixtureTests {
             guard case EMError.degenerateComponent(let component, let iteration, .singularCovariance) = error else { return false }
             return iteration >= 1 && "\(error)" == """
                 component \(component + 1) has a singular covariance at iteration \(iteration) (it collapsed onto too few points, \
-                or a column is constant): increase the regularization (--regularization), decrease the number of \
-                components, scale the data, or re-seed collapsed components (--on-degenerate reseed)
+                or a column is constant): increase the regularization (regularization), decrease the number of \
+                components, scale the data, or re-seed collapsed components (degeneracyPolicy = .reseed)
                 """
+                && (error as? EMError)?.description(naming: { "<\($0.parameterName)>" }).contains("(<regularization>)") == true
         }
         options.settings.degeneracyPolicy = .reseed
         options.em.maxIterations = 5

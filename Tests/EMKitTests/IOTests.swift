@@ -31,8 +31,8 @@ struct IOTests {
         ("x,y\n", "data.csv: no data rows"),
         ("x,y\n1,2\n3\n", "data.csv:3: expected 2 fields, found 1"),
         ("x,y\n1,2\n3,abc\n", "data.csv:3: column 2: 'abc' is not a number"),
-        ("x,y\n1,2\n3,NA\n", "data.csv:3: column 2: missing value 'NA'; this command needs complete rows here (only Gaussian fits marginalise missing values): remove the row, or fill it with 'emkit impute' first"),
-        ("x,y\n1,\n", "data.csv:2: column 2: missing value ''; this command needs complete rows here (only Gaussian fits marginalise missing values): remove the row, or fill it with 'emkit impute' first"),
+        ("x,y\n1,2\n3,NA\n", "data.csv:3: column 2: missing value 'NA'; this command needs complete rows here (only Gaussian fits marginalise missing values): remove the row, or fill it first (with GaussianMixture.imputed(_:))"),
+        ("x,y\n1,\n", "data.csv:2: column 2: missing value ''; this command needs complete rows here (only Gaussian fits marginalise missing values): remove the row, or fill it first (with GaussianMixture.imputed(_:))"),
         ("x,y\n1,inf\n", "data.csv:2: column 2: 'inf' is not a finite number; remove or impute missing values first"),
         ("x,y\nnan,1\n", "data.csv:2: column 1: 'nan' is not a finite number; remove or impute missing values first"),
     ])

@@ -42,7 +42,7 @@ public struct GaussianPriorFile: Codable, Sendable, Equatable {
         guard formatVersion == 1 else {
             throw fail("format version \(formatVersion) is newer than this emkit reads (1): upgrade emkit")
         }
-        guard kind == "gaussian-prior" else { throw fail("'kind' is '\(kind)'; --prior needs a 'gaussian-prior'") }
+        guard kind == "gaussian-prior" else { throw fail("'kind' is '\(kind)'; a prior file is a 'gaussian-prior'") }
         let d = mean.count
         guard scale.count == d, scale.allSatisfy({ $0.count == d }) else {
             throw fail("'scale' must be \(d) lists of \(d) numbers (d = the length of 'mean')")
