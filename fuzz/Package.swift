@@ -5,7 +5,7 @@
 // the targets have no `main` and do not link.
 import PackageDescription
 
-let targets = ["FuzzCSV", "FuzzNumpy", "FuzzModelFiles", "FuzzImages", "FuzzCoinRounds", "FuzzArguments", "FuzzSequenceLengths"]
+let targets = ["FuzzCSV", "FuzzNumpy", "FuzzModelFiles", "FuzzImages", "FuzzCoinRounds", "FuzzArguments", "FuzzSequenceLengths", "FuzzStatisticsArchive"]
 
 let package = Package(
     name: "EMKitFuzz",

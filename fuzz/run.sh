@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-if [ "${#targets[@]}" -eq 0 ]; then targets=(FuzzCSV FuzzNumpy FuzzModelFiles FuzzImages FuzzCoinRounds FuzzArguments FuzzSequenceLengths); fi
+if [ "${#targets[@]}" -eq 0 ]; then targets=(FuzzCSV FuzzNumpy FuzzModelFiles FuzzImages FuzzCoinRounds FuzzArguments FuzzSequenceLengths FuzzStatisticsArchive); fi
 
 # The parsers run under AddressSanitizer. The argument layer (FuzzArguments) holds no unsafe code
 # and spends its time in ArgumentParser's reflection, which ASan slows threefold: it is built

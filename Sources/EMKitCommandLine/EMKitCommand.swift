@@ -66,6 +66,6 @@ struct EMKitCommand: ParsableCommand {
             (float64 or float32, C order). Results go to standard output, messages to standard error.
             """,
         version: "0.1.0",
-        subcommands: [Fit.self, Predict.self, Score.self, Sample.self, Impute.self, HMM.self, Coins.self, Segment.self, Select.self, Plot.self, Demo.self, Bench.self]
+        subcommands: [Fit.self, Predict.self, Score.self, Sample.self, Impute.self, HMM.self, Coins.self, Segment.self, Select.self, Plot.self, EStep.self, MStep.self, Demo.self, Bench.self]
     )
 }

@@ -142,6 +142,46 @@ public struct GaussianMoments: Sendable, Equatable {
     }
 }
 
+extension GaussianMoments {
+    /// Writes the moments exactly (`PortableStatistics`).
+    public func write(to writer: inout StatisticsWriter) {
+        writer.write(groupCount)
+        writer.write(dimension)
+        writer.write(scatterShape == .full ? 1 : 0)
+        writer.write(weights)
+        writer.write(means)
+        writer.write(scatter)
+    }
+
+    /// Reads moments written by `write(to:)`, checking every size.
+    ///
+    /// - Throws: `StatisticsArchiveError`.
+    public init(from reader: inout StatisticsReader) throws {
+        let groupCount = try reader.readCount(1...1_000_000, bytesEach: 0)
+        let dimension = try reader.readCount(1...100_000_000, bytesEach: 0)
+        let shape: ScatterShape = try reader.readInt() == 1 ? .full : .diagonal
+        // Sizes are checked against the bytes as they are read; this keeps their products in Int.
+        guard Double(groupCount) * Double(dimension) * (shape == .full ? Double(dimension) : 1) <= 1e15 else {
+            throw StatisticsArchiveError(reason: "\(groupCount) groups of dimension \(dimension) are too many to hold")
+        }
+        let stride = scatterSize(dimension, shape)
+        let weights = try reader.readDoubles(count: groupCount)
+        let means = try reader.readDoubles(count: groupCount * dimension)
+        let scatter = try reader.readDoubles(count: groupCount * stride)
+        self.init(groupCount: groupCount, dimension: dimension, scatterShape: shape, weights: weights, means: means, scatter: scatter)
+    }
+
+    /// Moments with the given sums (shapes checked by the caller).
+    init(groupCount: Int, dimension: Int, scatterShape: ScatterShape, weights: [Double], means: [Double], scatter: [Double]) {
+        self.groupCount = groupCount
+        self.dimension = dimension
+        self.scatterShape = scatterShape
+        self.weights = weights
+        self.means = means
+        self.scatter = scatter
+    }
+}
+
 @inline(__always) func scatterSize(_ d: Int, _ shape: GaussianMoments.ScatterShape) -> Int {
     shape == .full ? d * d : d
 }

@@ -7,6 +7,12 @@ public struct MissingPattern: Hashable, Sendable {
     /// The dimension.
     public let dimension: Int
 
+    /// The pattern with the given bits (one per coordinate, set when observed).
+    init(words: [UInt64], dimension: Int) {
+        self.words = words
+        self.dimension = dimension
+    }
+
     /// The pattern of `row` (`dimension` values; NaN means missing).
     public init(row: UnsafePointer<Double>, dimension: Int) {
         var words = [UInt64](repeating: 0, count: (dimension + 63) / 64)

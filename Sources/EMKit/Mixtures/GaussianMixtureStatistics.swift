@@ -36,3 +36,49 @@ public struct GaussianMixtureStatistics: ScalableStatistics, Equatable {
         patterns.formUnion(other.patterns)
     }
 }
+
+extension GaussianMixtureStatistics: PortableStatistics {
+    public static var archiveKind: String { "gaussian-mixture" }
+
+    public func write(to writer: inout StatisticsWriter) {
+        moments.write(to: &writer)
+        writer.write(worstFitted.capacity)
+        writer.write(worstFitted.samples.count)
+        for sample in worstFitted.samples {
+            writer.write(sample.logLikelihood)
+            writer.write(sample.values)
+        }
+        writer.write(conditionalScatter)
+        // Patterns in a fixed order, so that equal statistics give equal bytes.
+        let sorted = patterns.sorted { $0.words.lexicographicallyPrecedes($1.words) }
+        writer.write(sorted.count)
+        for pattern in sorted {
+            writer.write(pattern.words.count)
+            for word in pattern.words { writer.write(word) }
+        }
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        moments = try GaussianMoments(from: &reader)
+        let d = moments.dimension
+        worstFitted = WorstFittedSamples(capacity: try reader.readCount(0...1_000_000, bytesEach: 0))
+        let worstCount = try reader.readCount(0...worstFitted.capacity, bytesEach: 16)
+        for _ in 0..<worstCount {
+            let logLikelihood = try reader.readDouble()
+            let values = try reader.readDoubles(count: d)
+            worstFitted.offer(logLikelihood: logLikelihood, values: values)
+        }
+        conditionalScatter = try reader.readDoubles()
+        let k = moments.groupCount
+        guard conditionalScatter.isEmpty || conditionalScatter.count == k * d * d else {
+            throw StatisticsArchiveError(reason: "conditional scatter of \(conditionalScatter.count) values for \(k) components of \(d) dimensions")
+        }
+        let patternCount = try reader.readCount(bytesEach: 8)
+        for _ in 0..<patternCount {
+            let wordCount = try reader.readCount((d + 63) / 64...(d + 63) / 64)
+            var words: [UInt64] = []
+            for _ in 0..<wordCount { words.append(try reader.readUInt64()) }
+            patterns.insert(MissingPattern(words: words, dimension: d))
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import EMKit
+
+/// Statistics leave the process exactly: E-steps of parts of a data set computed by separate
+/// `emkit estep` processes, merged in order, give the in-process statistics and the same next
+/// model bit for bit.
+@Suite("Statistics across processes", .serialized)
+struct DistributedStatisticsTests {
+    static func scratch() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-distributed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("two estep processes and one mstep reproduce the in-process E- and M-step bit for bit", arguments: CovarianceType.allCases)
+    func separateProcesses(_ type: CovarianceType) throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lines = try String(contentsOfFile: Fixtures.path("faithful.csv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let header = lines[0]
+        let rows = Array(lines.dropFirst())
+        // A model a few iterations into a fit, written as a model file.
+        let data = try Fixtures.csv("faithful")
+        var options = GaussianMixture.FitOptions(componentCount: 3, covarianceType: type)
+        options.em = EMOptions(tolerance: 0, maxIterations: 3, seed: 4)
+        let model = try GaussianMixture.fit(RowDataset(data), options: options).model
+        let modelPath = directory.appendingPathComponent("model.json").path
+        try FileAccess.writeAtomically(try GaussianMixtureFile(model, columns: ["eruptions", "waiting"]).encoded(), to: modelPath)
+        // Parts cut at a multiple of the chunk size (64 rows): 128 and 144 rows.
+        var parts: [String] = []
+        for (index, range) in [0..<128, 128..<rows.count].enumerated() {
+            let part = directory.appendingPathComponent("part\(index).csv").path
+            try Data(([header] + rows[range]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: part))
+            let statistics = directory.appendingPathComponent("part\(index).stats").path
+            let result = try CommandRunner.run(["estep", modelPath, part, "--rows-per-chunk", "64", "-o", statistics])
+            #expect(result.status == 0, "\(result.standardError)")
+            parts.append(statistics)
+        }
+        // Merged in order, the parts' chunks are the in-process E-step (any thread count).
+        let chunks = try parts.flatMap {
+            try ChunkStatisticsArchive<GaussianMixtureStatistics>(decoding: FileAccess.readAll($0)).chunks
+        }
+        #expect(chunks.count == 5)
+        let (merged, likelihood) = ChunkStatisticsArchive(chunks: chunks).merged(into: model.emptyStatistics())
+        let whole = try RowDataset(data, rowsPerChunk: 64)
+        for threads in [1, 3] {
+            let local = try ChunkedExpectation.run(model, on: whole, threadCount: threads)
+            #expect(local.statistics == merged, "threads \(threads)")
+            #expect(local.likelihood == likelihood)
+        }
+        // The next model from mstep, read back, is the in-process M-step's, every bit.
+        let next = directory.appendingPathComponent("next.json").path
+        let result = try CommandRunner.run(["mstep", modelPath, parts[0], parts[1], "-o", next])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("over 272 samples"))
+        let expected = GaussianMixtureFile(try model.maximized(from: merged), columns: ["eruptions", "waiting"])
+        #expect(try GaussianMixtureFile.read(path: next) == expected)
+        // Parts in the wrong order are other statistics (merging is ordered), not an error.
+        let swapped = try CommandRunner.run(["mstep", modelPath, parts[1], parts[0], "-o", next])
+        #expect(swapped.status == 0)
+    }
+
+    @Test("statistics with missing values round-trip exactly, and damaged archives are errors")
+    func roundTrip() throws {
+        let table = try CSVReader.read(path: Fixtures.path("airquality.csv"), missingMarkers: CSVFormat.defaultMissingMarkers)
+        let data = try RowDataset(table.samples, rowsPerChunk: 32, missingValues: .allowed)
+        var options = GaussianMixture.FitOptions(componentCount: 2)
+        options.em = EMOptions(tolerance: 0, maxIterations: 2, seed: 1)
+        options.settings.degeneracyPolicy = .reseed  // so that the worst-fitted samples are kept too
+        let model = try GaussianMixture.fit(data, options: options).model
+        let archive = try ChunkStatisticsArchive(expectationOf: model, on: data)
+        let bytes = archive.encoded()
+        let decoded = try ChunkStatisticsArchive<GaussianMixtureStatistics>(decoding: bytes)
+        #expect(decoded.chunks.count == data.chunkCount)
+        let original = archive.merged(into: model.emptyStatistics()).statistics
+        #expect(!original.patterns.isEmpty && !original.conditionalScatter.isEmpty && !original.worstFitted.samples.isEmpty)
+        #expect(decoded.merged(into: model.emptyStatistics()).statistics == original)
+        #expect(decoded.merged(into: model.emptyStatistics()).statistics.patterns == original.patterns)
+        // Truncated anywhere, or with a byte changed in a size, the archive is refused.
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 97)) {
+            #expect(throws: StatisticsArchiveError.self) {
+                try ChunkStatisticsArchive<GaussianMixtureStatistics>(decoding: Array(bytes[..<cut]))
+            }
+        }
+        var wrongKind = StatisticsWriter()
+        wrongKind.write("EMKSTATS")
+        wrongKind.write(1)
+        wrongKind.write("hmm")
+        #expect(throws: StatisticsArchiveError(reason: "it holds 'hmm' statistics, not 'gaussian-mixture'")) {
+            try ChunkStatisticsArchive<GaussianMixtureStatistics>(decoding: wrongKind.bytes)
+        }
+    }
+}
