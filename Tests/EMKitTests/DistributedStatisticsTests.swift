@@ -63,6 +63,53 @@ struct DistributedStatisticsTests {
         #expect(swapped.status == 0)
     }
 
+    /// Whether `model`'s E-step statistics on `data`, archived and read back, archive to the same
+    /// bytes (every number bit for bit), and give the same M-step.
+    static func roundTrips<Model: EMModel>(_ model: Model, _ data: Model.Dataset) throws -> Bool
+    where Model.Statistics: PortableStatistics {
+        let archive = try ChunkStatisticsArchive(expectationOf: model, on: data)
+        let bytes = archive.encoded()
+        let decoded = try ChunkStatisticsArchive<Model.Statistics>(decoding: bytes)
+        let original = try model.maximized(from: archive.merged(into: model.emptyStatistics()).statistics)
+        let recovered = try model.maximized(from: decoded.merged(into: model.emptyStatistics()).statistics)
+        // Equal M-steps give equal statistics at the next E-step, bit for bit.
+        let next = try ChunkStatisticsArchive(expectationOf: original, on: data).encoded()
+        let recoveredNext = try ChunkStatisticsArchive(expectationOf: recovered, on: data).encoded()
+        return decoded.encoded() == bytes && bytes.count > 64 && recoveredNext == next
+    }
+
+    @Test("every model's statistics round-trip exactly: discrete and gamma mixtures, Student-t, VB, k-means, every HMM emission")
+    func everyModel() throws {
+        let options = EMOptions(tolerance: 0, maxIterations: 2, seed: 3)
+        let faithful = try RowDataset(Fixtures.csv("faithful"), rowsPerChunk: 50)
+        let binomial = try RowDataset(Fixtures.csv("binomial"), rowsPerChunk: 7)
+        var finiteOptions = BinomialMixture.FitOptions(componentCount: 2)
+        finiteOptions.em = options
+        #expect(try Self.roundTrips(BinomialMixture.fit(binomial, options: finiteOptions).model, binomial))
+        let gamma = try RowDataset(Fixtures.csv("gamma"), rowsPerChunk: 40)
+        #expect(try Self.roundTrips(GammaMixture.fit(gamma, componentCount: 2, options: options).model, gamma))
+        #expect(try Self.roundTrips(StudentTMixture.fit(faithful, componentCount: 2, options: options).model, faithful))
+        var variational = VariationalGaussianMixture.FitOptions(componentCount: 3)
+        variational.em = options
+        #expect(try Self.roundTrips(VariationalGaussianMixture.fit(faithful, options: variational).model, faithful))
+        let kMeans = try KMeans.fit(faithful, clusterCount: 2, restarts: 1, maxIterations: 2)
+        let archive = try ChunkStatisticsArchive(expectationOf: kMeans.model, on: faithful)
+        #expect(try ChunkStatisticsArchive<KMeans.Statistics>(decoding: archive.encoded()).encoded() == archive.encoded())
+        // HMMs: categorical (the casino), Gaussian and Gaussian-mixture emissions.
+        let rolls = try SequenceDataset(RowDataset(Fixtures.csv("hmm_casino"), rowsPerChunk: 100), lengths: [200, 200, 200])
+        var hmmOptions = CategoricalHMM.FitOptions(stateCount: 2)
+        hmmOptions.em = options
+        #expect(try Self.roundTrips(CategoricalHMM.fit(rolls, options: hmmOptions).model, rolls))
+        let points = try SequenceDataset(RowDataset(Fixtures.csv("faithful")), lengths: [136, 136])
+        var gaussianOptions = GaussianHMM.FitOptions(stateCount: 2)
+        gaussianOptions.em = options
+        #expect(try Self.roundTrips(GaussianHMM.fit(points, options: gaussianOptions, covarianceType: .full).model, points))
+        var mixtureOptions = GaussianMixtureHMM.FitOptions(stateCount: 2)
+        mixtureOptions.em = options
+        #expect(try Self.roundTrips(
+            GaussianMixtureHMM.fit(points, options: mixtureOptions, mixtureComponents: 2, covarianceType: .diagonal).model, points))
+    }
+
     @Test("statistics with missing values round-trip exactly, and damaged archives are errors")
     func roundTrip() throws {
         let table = try CSVReader.read(path: Fixtures.path("airquality.csv"), missingMarkers: CSVFormat.defaultMissingMarkers)

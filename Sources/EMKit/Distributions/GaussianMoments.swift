@@ -142,8 +142,8 @@ public struct GaussianMoments: Sendable, Equatable {
     }
 }
 
-extension GaussianMoments {
-    /// Writes the moments exactly (`PortableStatistics`).
+extension GaussianMoments: StatisticsArchivable {
+    /// Writes the moments exactly (`StatisticsArchivable`).
     public func write(to writer: inout StatisticsWriter) {
         writer.write(groupCount)
         writer.write(dimension)

@@ -1,15 +1,40 @@
-/// Sufficient statistics that can leave the process: written to bytes and read back exactly
-/// (every `Double` by its bit pattern), so that E-steps computed elsewhere (another process, a
-/// cluster task) merge into the same result, bit for bit, as if computed here.
-public protocol PortableStatistics: SufficientStatistics {
-    /// A name for the kind of statistics, checked when reading (`"gaussian-mixture"`).
-    static var archiveKind: String { get }
-    /// Writes every number the statistics hold.
+/// A value that is written to bytes and read back exactly (every `Double` by its bit pattern):
+/// statistics and the parts they are made of.
+public protocol StatisticsArchivable: Sendable {
+    /// Writes every number the value holds.
     func write(to writer: inout StatisticsWriter)
-    /// Reads statistics written by `write(to:)`.
+    /// Reads a value written by `write(to:)`.
     ///
     /// - Throws: `StatisticsArchiveError` when the bytes end early or hold impossible sizes.
     init(from reader: inout StatisticsReader) throws
+}
+
+/// Sufficient statistics that can leave the process, so that E-steps computed elsewhere (another
+/// process, a cluster task) merge into the same result, bit for bit, as if computed here.
+public protocol PortableStatistics: SufficientStatistics, StatisticsArchivable {
+    /// A name for the kind of statistics, checked when reading (`"gaussian-mixture"`).
+    static var archiveKind: String { get }
+}
+
+extension Double: StatisticsArchivable {
+    public func write(to writer: inout StatisticsWriter) { writer.write(self) }
+    public init(from reader: inout StatisticsReader) throws { self = try reader.readDouble() }
+}
+
+extension Array: StatisticsArchivable where Element: StatisticsArchivable {
+    /// The count, then each element.
+    public func write(to writer: inout StatisticsWriter) {
+        writer.write(count)
+        for element in self { element.write(to: &writer) }
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        let count = try reader.readCount(bytesEach: 8)
+        var elements: [Element] = []
+        elements.reserveCapacity(count)
+        for _ in 0..<count { elements.append(try Element(from: &reader)) }
+        self = elements
+    }
 }
 
 /// Why bytes could not be read as statistics.

@@ -92,6 +92,22 @@ public struct HMMStatistics<Emission: HMMEmission>: SufficientStatistics {
     }
 }
 
+extension HMMStatistics: StatisticsArchivable, PortableStatistics where Emission.Statistics: StatisticsArchivable {
+    public static var archiveKind: String { "hmm-" + Emission.familyName }
+
+    public func write(to writer: inout StatisticsWriter) {
+        writer.write(startCounts)
+        writer.write(transitionCounts)
+        emission.write(to: &writer)
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        startCounts = try reader.readDoubles()
+        transitionCounts = try reader.readDoubles(count: startCounts.count * startCounts.count)
+        emission = try Emission.Statistics(from: &reader)
+    }
+}
+
 /// A Gaussian HMM.
 public typealias GaussianHMM = HiddenMarkovModel<GaussianEmission>
 /// A discrete-symbol HMM.

@@ -100,6 +100,12 @@ public struct FiniteMixtureStatistics<Statistics: ComponentStatistics>: Scalable
     }
 }
 
+extension FiniteMixtureStatistics: StatisticsArchivable, PortableStatistics where Statistics: StatisticsArchivable {
+    public static var archiveKind: String { "finite-mixture" }
+    public func write(to writer: inout StatisticsWriter) { components.write(to: &writer) }
+    public init(from reader: inout StatisticsReader) throws { components = try [Statistics](from: &reader) }
+}
+
 extension FiniteMixture: EMModel {
     public typealias Dataset = RowDataset
 

@@ -110,6 +110,22 @@ public struct GammaMixtureStatistics: SufficientStatistics {
     }
 }
 
+extension GammaMixtureStatistics: PortableStatistics {
+    public static var archiveKind: String { "gamma-mixture" }
+
+    public func write(to writer: inout StatisticsWriter) {
+        writer.write(counts)
+        writer.write(sums)
+        writer.write(logSums)
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        counts = try reader.readDoubles()
+        sums = try reader.readDoubles(count: counts.count)
+        logSums = try reader.readDoubles(count: counts.count)
+    }
+}
+
 extension GammaMixture: EMGradientModel {
     public typealias Dataset = RowDataset
 

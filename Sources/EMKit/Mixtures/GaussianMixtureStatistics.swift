@@ -42,12 +42,7 @@ extension GaussianMixtureStatistics: PortableStatistics {
 
     public func write(to writer: inout StatisticsWriter) {
         moments.write(to: &writer)
-        writer.write(worstFitted.capacity)
-        writer.write(worstFitted.samples.count)
-        for sample in worstFitted.samples {
-            writer.write(sample.logLikelihood)
-            writer.write(sample.values)
-        }
+        worstFitted.write(to: &writer)
         writer.write(conditionalScatter)
         // Patterns in a fixed order, so that equal statistics give equal bytes.
         let sorted = patterns.sorted { $0.words.lexicographicallyPrecedes($1.words) }
@@ -61,12 +56,9 @@ extension GaussianMixtureStatistics: PortableStatistics {
     public init(from reader: inout StatisticsReader) throws {
         moments = try GaussianMoments(from: &reader)
         let d = moments.dimension
-        worstFitted = WorstFittedSamples(capacity: try reader.readCount(0...1_000_000, bytesEach: 0))
-        let worstCount = try reader.readCount(0...worstFitted.capacity, bytesEach: 16)
-        for _ in 0..<worstCount {
-            let logLikelihood = try reader.readDouble()
-            let values = try reader.readDoubles(count: d)
-            worstFitted.offer(logLikelihood: logLikelihood, values: values)
+        worstFitted = try WorstFittedSamples(from: &reader)
+        guard worstFitted.samples.allSatisfy({ $0.values.count == d }) else {
+            throw StatisticsArchiveError(reason: "worst-fitted samples of another dimension than \(d)")
         }
         conditionalScatter = try reader.readDoubles()
         let k = moments.groupCount

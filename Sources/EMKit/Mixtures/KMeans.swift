@@ -45,6 +45,7 @@ public struct KMeans: EMModel, Sendable {
         }
     }
 
+
     public func emptyStatistics() -> Statistics {
         Statistics(
             moments: GaussianMoments(groupCount: clusterCount, dimension: dimension, scatterShape: .diagonal),
@@ -225,4 +226,18 @@ extension KMeans {
 extension EMResult where Model == KMeans {
     /// The within-cluster sum of squared distances of the fitted centroids (weighted).
     public var inertia: Double { -logLikelihood * sampleWeight }
+}
+
+extension KMeans.Statistics: PortableStatistics {
+    public static var archiveKind: String { "k-means" }
+
+    public func write(to writer: inout StatisticsWriter) {
+        moments.write(to: &writer)
+        farthest.write(to: &writer)
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        moments = try GaussianMoments(from: &reader)
+        farthest = try WorstFittedSamples(from: &reader)
+    }
 }

@@ -145,3 +145,17 @@ public struct BetaPrior: Sendable, Equatable {
 
 /// Whether `x` is a non-negative whole number.
 @inline(__always) func isCount(_ x: Double) -> Bool { x >= 0 && x == x.rounded() && x.isFinite }
+
+extension WeightedSums: StatisticsArchivable {
+    public func write(to writer: inout StatisticsWriter) {
+        writer.write(weight)
+        writer.write(sums)
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        let weight = try reader.readDouble()
+        self.init(dimension: 0)
+        self.weight = weight
+        sums = try reader.readDoubles()
+    }
+}

@@ -127,6 +127,22 @@ public struct StudentTMixtureStatistics: SufficientStatistics {
     }
 }
 
+extension StudentTMixtureStatistics: PortableStatistics {
+    public static var archiveKind: String { "student-t-mixture" }
+
+    public func write(to writer: inout StatisticsWriter) {
+        moments.write(to: &writer)
+        writer.write(responsibilityTotals)
+        writer.write(logWeightTerms)
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        moments = try GaussianMoments(from: &reader)
+        responsibilityTotals = try reader.readDoubles(count: moments.groupCount)
+        logWeightTerms = try reader.readDoubles(count: moments.groupCount)
+    }
+}
+
 extension StudentTMixture: EMModel {
     public typealias Dataset = RowDataset
 

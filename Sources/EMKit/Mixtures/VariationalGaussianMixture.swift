@@ -294,6 +294,20 @@ public struct VariationalGaussianMixtureStatistics: SufficientStatistics {
     }
 }
 
+extension VariationalGaussianMixtureStatistics: PortableStatistics {
+    public static var archiveKind: String { "variational-gaussian-mixture" }
+
+    public func write(to writer: inout StatisticsWriter) {
+        moments.write(to: &writer)
+        writer.write(logNormalizer)
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        moments = try GaussianMixtureStatistics(from: &reader)
+        logNormalizer = try reader.readDouble()
+    }
+}
+
 extension VariationalGaussianMixture: EMModel {
     public typealias Dataset = RowDataset
 

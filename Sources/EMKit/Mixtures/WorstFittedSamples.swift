@@ -35,3 +35,24 @@ public struct WorstFittedSamples: Sendable, Equatable {
             && zip(lhs.samples, rhs.samples).allSatisfy { $0.logLikelihood == $1.logLikelihood && $0.values == $1.values }
     }
 }
+
+extension WorstFittedSamples: StatisticsArchivable {
+    public func write(to writer: inout StatisticsWriter) {
+        writer.write(capacity)
+        writer.write(samples.count)
+        for sample in samples {
+            writer.write(sample.logLikelihood)
+            writer.write(sample.values)
+        }
+    }
+
+    public init(from reader: inout StatisticsReader) throws {
+        self.init(capacity: try reader.readCount(0...1_000_000, bytesEach: 0))
+        let count = try reader.readCount(0...capacity, bytesEach: 16)
+        for _ in 0..<count {
+            let logLikelihood = try reader.readDouble()
+            let values = try reader.readDoubles()
+            offer(logLikelihood: logLikelihood, values: values)
+        }
+    }
+}
