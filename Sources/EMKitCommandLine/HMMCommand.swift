@@ -63,7 +63,7 @@ struct SequenceOptions: ParsableArguments {
 /// A loaded HMM of any emission, with what the subcommands need.
 private struct LoadedHMM {
     var decode: (SequenceDataset, EMKitCommand.HMM.Algorithm) throws -> [Int]
-    var logLikelihood: (SequenceDataset) throws -> Double
+    var totalLogLikelihood: (SequenceDataset) throws -> Double
     var sample: (Int, UInt64) -> (Matrix, [Int])
     var columns: [String]?
     var countValued: Bool
@@ -85,7 +85,7 @@ private struct LoadedHMM {
             decode: { data, algorithm in
                 algorithm == .viterbi ? try model.viterbi(data).states : try model.posteriorStates(data)
             },
-            logLikelihood: { try model.logLikelihood($0) },
+            totalLogLikelihood: { try model.totalLogLikelihood($0) },
             sample: { length, seed in
                 var generator = SeededGenerator(seed: seed)
                 let (observations, states) = model.sample(length: length, using: &generator)
@@ -325,7 +325,7 @@ extension EMKitCommand.HMM {
         func run() throws {
             let loaded = try LoadedHMM.read(model)
             let (dataset, _) = try sequences.read(data, dataOptions: dataOptions)
-            let total = try loaded.logLikelihood(dataset)
+            let total = try loaded.totalLogLikelihood(dataset)
             let mean = total / Double(dataset.observationCount)
             switch format {
             case .json: print("{\"logLikelihood\": \(mean), \"samples\": \(dataset.observationCount)}")

@@ -97,7 +97,7 @@ struct HMMFixtureTests {
         #expect(path == fixture.viterbi.path)
         expectClose(logProbability, fixture.viterbi.logProbability, relative: 1e-9, "\(fixture.name): Viterbi log-probability")
         #expect(try model.posteriorStates(data) == fixture.posteriorPath)
-        expectClose(try model.logLikelihood(data), fixture.iterations.last?.logLikelihood ?? 0, relative: 1e-9, "\(fixture.name): score")
+        expectClose(try model.totalLogLikelihood(data), fixture.iterations.last?.logLikelihood ?? 0, relative: 1e-9, "\(fixture.name): score")
     }
 
     @Test("Baum–Welch iterates, Viterbi and posterior paths", arguments: file.cases)
@@ -135,9 +135,11 @@ struct HMMFixtureTests {
             startProbabilities: t.startProbabilities, transitionMatrix: Matrix(rows: t.transitionMatrix),
             emission: CategoricalEmission(probabilities: Matrix(rows: t.emissionProbabilities)))
         let data = try SequenceDataset(try RowDataset(Matrix(rows: t.observations.map { [Double($0)] })))
-        let logLikelihood = try model.logLikelihood(data)
+        let logLikelihood = try model.totalLogLikelihood(data)
         #expect(abs(exp(logLikelihood) - t.probabilityByHand) < 1e-7)
         expectClose(logLikelihood, t.logLikelihoodHmmlearn, relative: 1e-12, "log-likelihood")
+        // score is per observation, on the scale of every other model's log-likelihood.
+        expectClose(try model.score(data), t.logLikelihoodHmmlearn / Double(t.observations.count), relative: 1e-12, "score")
         let (path, logProbability) = try model.viterbi(data)
         #expect(path == t.viterbi.path)
         expectClose(logProbability, t.viterbi.logProbability, relative: 1e-12, "Viterbi")
@@ -148,7 +150,7 @@ struct HMMFixtureTests {
         var generator = SeededGenerator(seed: 3)
         let (rolls, _) = Datasets.dishonestCasino.sample(length: 1_000_000, using: &generator)
         let data = try SequenceDataset(try RowDataset(rolls))
-        let logLikelihood = try Datasets.dishonestCasino.logLikelihood(data)
+        let logLikelihood = try Datasets.dishonestCasino.totalLogLikelihood(data)
         #expect(logLikelihood.isFinite)
         // About the entropy of the rolls: between log 6 and the loaded die's entropy, per roll.
         #expect(logLikelihood / 1e6 < -1.5 && logLikelihood / 1e6 > -log(6.0) - 0.01)
@@ -188,7 +190,7 @@ struct HMMPropertyTests {
         let model = Datasets.dishonestCasino
         let data = try SequenceDataset(try RowDataset(Matrix(rows: [[1], [7], [2]])))
         #expect(throws: EMError.invalidObservation(row: 1, reason: "symbols must be whole numbers from 0 to 5, got 7.0")) {
-            try model.logLikelihood(data)
+            try model.totalLogLikelihood(data)
         }
         #expect(throws: EMError.invalidParameter(name: "lengths", value: "a total of 4", expected: "lengths that add up to the 3 rows")) {
             try SequenceDataset(try RowDataset(Matrix(rows: [[1], [2], [2]])), lengths: [2, 2])
@@ -310,7 +312,7 @@ struct GaussianMixtureHMMTests {
         let path = directory.appendingPathComponent("m.json").path
         try FileAccess.writeAtomically(try HMMFile(fit.model).encoded(), to: path)
         let loaded = try HMMFile.read(path: path).gaussianMixtureHMM(path: path)
-        expectClose(try loaded.logLikelihood(try Self.data()), try fit.model.logLikelihood(try Self.data()), relative: 1e-12, "score")
+        expectClose(try loaded.totalLogLikelihood(try Self.data()), try fit.model.totalLogLikelihood(try Self.data()), relative: 1e-12, "score")
     }
 }
 

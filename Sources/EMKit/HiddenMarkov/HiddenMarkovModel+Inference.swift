@@ -50,14 +50,22 @@ extension HiddenMarkovModel {
         return (0..<p.rowCount).map { t in (0..<stateCount).max { p[t, $0] < p[t, $1] } ?? 0 }
     }
 
-    /// log p(x) summed over the sequences (nats).
+    /// log p(x) summed over the sequences (nats): the total, as `hmmlearn`'s `score` reports it.
     ///
     /// - Throws: as `posteriors(_:)`.
-    public func logLikelihood(_ data: SequenceDataset) throws -> Double {
+    public func totalLogLikelihood(_ data: SequenceDataset) throws -> Double {
         try validate(data)
         var scoring = self
         scoring.fitSettings = FitSettings()
         return try ExpectationMaximization.expectation(scoring, on: data).likelihood.logLikelihood
+    }
+
+    /// The mean log-likelihood per observation (nats), `totalLogLikelihood / observationCount`: the
+    /// same scale as `Mixture.score` and `EMResult.logLikelihood`.
+    ///
+    /// - Throws: as `posteriors(_:)`.
+    public func score(_ data: SequenceDataset) throws -> Double {
+        try totalLogLikelihood(data) / Double(max(data.observationCount, 1))
     }
 
     /// A sequence of `length` observations and the states that emitted them.
