@@ -42,8 +42,10 @@ public enum StoppingRule: String, Sendable, Equatable, CaseIterable {
     /// (one entry per iteration); `.infinity` when it cannot be told yet (fewer than four
     /// entries, so fewer than two rates; a decrease; or increments that are not shrinking).
     ///
-    /// - Parameter monotone: whether the scheme promises a non-decreasing objective; for one that
-    ///   does not (stepwise EM), the sizes of the increments are used.
+    /// - Parameters:
+    ///   - history: the objective per sample after 0, 1, 2, … M-steps (only the last four are read).
+    ///   - monotone: whether the scheme promises a non-decreasing objective; for one that does not
+    ///     (stepwise EM), the sizes of the increments are used.
     public static func estimatedGap(history: [Double], monotone: Bool = true) -> Double {
         let n = history.count
         guard n >= 2 else { return .infinity }

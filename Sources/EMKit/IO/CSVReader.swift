@@ -86,7 +86,12 @@ public enum CSVReader {
     ///
     /// - Parameters:
     ///   - path: the file; `-` reads standard input.
-    ///   - delimiter, hasHeader, columns, weightColumn: see `CSVFormat`.
+    ///   - delimiter: `,`, `;` or tab; `nil` guesses (`CSVFormat.delimiter`).
+    ///   - hasHeader: whether the first line names the columns; `nil` guesses.
+    ///   - columns: the columns to use; `nil` uses all but the weight column.
+    ///   - weightColumn: a column of non-negative sample weights.
+    ///   - missingMarkers: field texts read as missing values (NaN); `nil` refuses missing values.
+    ///   - columnLimit: the most columns that may be chosen, and why (`CSVFormat.columnLimit`).
     /// - Throws: `DataError` naming the file, line and column of the first problem.
     public static func read(
         path: String, delimiter: UInt8? = nil, hasHeader: Bool? = nil, columns: [ColumnSelector]? = nil,

@@ -36,6 +36,11 @@ public enum ModelSelection {
     /// score but are not chosen (`Candidate.isDegenerate`).
     ///
     /// - Parameters:
+    ///   - data: the rows to fit.
+    ///   - componentCounts: the values of K to try.
+    ///   - covarianceTypes: the covariance structures to try.
+    ///   - criterion: BIC or AIC (lower is better).
+    ///   - options: the fit options every candidate shares (its K and covariance type are set).
     ///   - prior: the MAP prior of each candidate, from its K and covariance type (mclust's
     ///     default prior depends on both); `nil` keeps `options.settings.prior` for all.
     ///   - progress: called before each fit with its index and the total.
