@@ -10,7 +10,8 @@ extension EMKitCommand {
                 Prints a summary (or, with --format json, the model file) on standard output. \
                 Save the model with --output and use it with 'emkit predict', 'score' and 'sample'. \
                 Rows are: real vectors (gaussian); (successes, trials) (binomial); 0/1 features \
-                (bernoulli); category counts, or one column of labels (categorical); counts (poisson).
+                (bernoulli); category counts, or one column of labels (categorical); counts (poisson); \
+                one column of positive values (gamma).
                 """)
 
         @Option(name: .long, help: "The mixture family.")
@@ -92,6 +93,7 @@ extension EMKitCommand {
             case gaussian, binomial, bernoulli, categorical, poisson
             case studentT = "student-t"
             case vbGaussian = "vb-gaussian"
+            case gamma
         }
 
         @Option(name: .long, help: "With --model vb-gaussian: the prior on the weights (default: dirichlet-process).")
@@ -116,13 +118,16 @@ extension EMKitCommand {
             if model == .studentT && prior.choice != .none {
                 throw ValidationError("--prior is for the Gaussian and discrete families, not --model student-t")
             }
-            if model == .studentT {
-                // ECM for the t mixture has none of these; refuse them rather than ignore them.
+            if model == .studentT || model == .gamma {
+                // ECM for the t mixture and EM-gradient for the gamma mixture have none of these;
+                // refuse them rather than ignore them.
                 let unavailable = [
                     (hard, "--hard"), (stepwise, "--stepwise"), (fixWeights, "--fix-weights"), (priorCount > 0, "--prior-count"),
                     (onDegenerate == .reseed, "--on-degenerate reseed"), (`init` != .kmeans, "--init \(`init`.rawValue)"),
+                    (model == .gamma && prior.choice != .none, "--prior"), (model == .gamma && initFrom != nil, "--init-from"),
+                    (model == .gamma && regularization != nil, "--regularization"),
                 ].filter(\.0).map(\.1)
-                if let first = unavailable.first { throw ValidationError("\(first) is not available with --model student-t") }
+                if let first = unavailable.first { throw ValidationError("\(first) is not available with --model \(model.rawValue)") }
             }
             if em.accelerate == .squarem && stepwise { throw ValidationError("--accelerate squarem and --stepwise cannot be combined") }
             if model == .vbGaussian {
@@ -178,6 +183,7 @@ extension EMKitCommand {
             case .categorical: try fitFinite(Categorical.self, opened)
             case .poisson: try fitFinite(Poisson.self, opened)
             case .studentT: try fitStudentT(opened)
+            case .gamma: try fitGamma(opened)
             case .vbGaussian: try fitVariational(opened)
             }
         }
@@ -223,16 +229,21 @@ extension EMKitCommand {
             Terminal.clearProgress()
             report(fit, started: started, clock: clock)
             let file = ModelRecord.file(for: fit, columns: opened.columnNames, samples: dataset.sampleCount - dataset.emptyRowCount, seed: em.seed, restarts: em.restarts)
-            if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
-            switch format {
-            case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
-            case .text: print(Summary.text(fit, file: file, data: opened.description))
-            }
+            try deliver(try file.encoded()) { Summary.text(fit, file: file, data: opened.description) }
         }
     }
 }
 
 extension EMKitCommand.Fit {
+    /// Writes the model file to `--output`, then prints it (`--format json`) or the summary.
+    func deliver(_ fileBytes: [UInt8], summary: () throws -> String) throws {
+        if let output { try FileAccess.writeAtomically(fileBytes, to: output) }
+        switch format {
+        case .json: print(String(decoding: fileBytes, as: UTF8.self), terminator: "")
+        case .text: print(try summary())
+        }
+    }
+
     /// Warnings, timing and the not-converged note, on standard error.
     func report<Model>(_ fit: EMResult<Model>, started: ContinuousClock.Instant, clock: ContinuousClock) {
         Terminal.clearProgress()
@@ -266,10 +277,7 @@ extension EMKitCommand.Fit {
         let record = ModelRecord.fitRecord(
             for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
         let file = StudentTMixtureFile(fit.model, columns: opened.columnNames, fit: record)
-        if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
-        switch format {
-        case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
-        case .text:
+        try deliver(try file.encoded()) {
             var lines = [
                 "Student-t mixture: \(components) components, \(fit.model.dimension) dimensions, fitted by ECM to "
                     + "\(opened.dataset.sampleCount) samples of \(opened.description)",
@@ -283,7 +291,34 @@ extension EMKitCommand.Fit {
                     + (fit.model.componentsAtGaussianLimit.contains(c) ? " (at its bound: Gaussian in all but name)" : ""))
                 lines.append("  mean        " + Format.vector(fit.model.means.row(c), digits: 6))
             }
-            print(lines.joined(separator: "\n"))
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Fits a gamma mixture to one column of positive values by EM-gradient.
+    func fitGamma(_ opened: OpenedData) throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let fit = try GammaMixture.fit(opened.dataset, componentCount: components, options: em.emOptions, squarem: em.usesSQUAREM())
+        report(fit, started: started, clock: clock)
+        let record = ModelRecord.fitRecord(
+            for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
+        let file = GammaMixtureFile(fit.model, columns: opened.columnNames, fit: record)
+        try deliver(try file.encoded()) {
+            var lines = [
+                "Gamma mixture: \(components) components, fitted by EM-gradient to \(opened.dataset.sampleCount) values of \(opened.description)",
+                Summary.stopLine(fit),
+                "Mean log-likelihood per sample: \(Format.number(fit.logLikelihood, digits: 10))",
+                "",
+                "component  weight     shape α     rate β      mean α/β",
+            ]
+            for c in 0..<fit.model.componentCount {
+                let (weight, shape, rate) = (fit.model.weights[c], fit.model.shapes[c], fit.model.rates[c])
+                lines.append(
+                    Format.left("\(c + 1)", 9) + "  " + [weight, shape, rate, shape / rate].map { Format.left(Format.number($0, digits: 6), 10) }
+                        .joined(separator: " "))
+            }
+            return lines.joined(separator: "\n")
         }
     }
 
@@ -320,10 +355,7 @@ extension EMKitCommand.Fit {
         // Components the Dirichlet-process prior switched off are its answer, not a degeneracy.
         record.degenerateParts = nil
         let file = GaussianMixtureFile(point, columns: opened.columnNames, fit: record)
-        if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
-        switch format {
-        case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
-        case .text:
+        try deliver(try file.encoded()) {
             let used = fit.model.weights.filter { $0 >= 0.01 }.count
             var lines = [
                 "Variational Bayesian Gaussian mixture (\(options.weightPrior.rawValue) weight prior): \(components) components, "
@@ -338,7 +370,7 @@ extension EMKitCommand.Fit {
                 lines.append("Component \(c + 1): expected weight \(Format.number(fit.model.weights[c], digits: 6))")
                 lines.append("  mean        " + Format.vector(fit.model.means.row(c), digits: 6))
             }
-            print(lines.joined(separator: "\n"))
+            return lines.joined(separator: "\n")
         }
     }
 
@@ -378,11 +410,7 @@ extension EMKitCommand.Fit {
         let record = ModelRecord.fitRecord(
             for: fit, parameterCount: fit.model.parameterCount, samples: dataset.sampleCount - dataset.emptyRowCount, seed: em.seed, restarts: em.restarts)
         let file = FiniteMixtureFile(fit.model, columns: opened.columnNames, fit: record)
-        if let output { try FileAccess.writeAtomically(try file.encoded(), to: output) }
-        switch format {
-        case .json: print(String(decoding: try file.encoded(), as: UTF8.self), terminator: "")
-        case .text: print(Summary.text(fit, file: file, data: opened.description))
-        }
+        try deliver(try file.encoded()) { Summary.text(fit, file: file, data: opened.description) }
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import EMKit
@@ -153,5 +154,59 @@ struct GammaMixtureTests {
         #expect(performing: { _ = try GammaMixture.fit(data, componentCount: 2) }, throws: { error in
             "\(error)" == "row 3: a gamma mixture needs positive values, got 0.0"
         })
+    }
+}
+
+@Suite("Gamma mixture as a model like the others")
+struct GammaMixtureCitizenTests {
+    @Test("samples have the closed-form mean α/β and variance α/β², and score is the mean log-density")
+    func samplingAndScoring() throws {
+        let mixture = try GammaMixture(weights: [1], shapes: [3], rates: [2])
+        var generator = SeededGenerator(seed: 5)
+        let n = 200_000
+        let (samples, components) = mixture.sample(count: n, using: &generator)
+        #expect(components.allSatisfy { $0 == 0 })
+        let values = samples.elements
+        let mean = values.reduce(0, +) / Double(n)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
+        // Within four standard errors: sd(mean) = √(0.75/n), sd(variance) ≈ √((μ₄ − σ⁴)/n).
+        #expect(abs(mean - 1.5) < 4 * (0.75 / Double(n)).squareRoot())
+        #expect(abs(variance - 0.75) < 4 * ((0.75 * 0.75 * (2 + 6.0 / 3)) / Double(n)).squareRoot())
+        // log Gamma(x | 3, 2) = 3 log 2 − log Γ(3) + 2 log x − 2x.
+        let x = Matrix(rows: [[0.5], [2]])
+        let expected = [0.5, 2.0].map { 3 * log(2.0) - log(2.0) + 2 * log($0) - 2 * $0 }
+        let logLikelihoods = try mixture.logLikelihoods(x)
+        for (a, b) in zip(logLikelihoods, expected) { #expect(abs(a - b) < 1e-12) }
+        #expect(abs(try mixture.score(x) - (expected[0] + expected[1]) / 2) < 1e-12)
+        #expect(throws: EMError.self) { try mixture.score(Matrix(rows: [[-1]])) }
+    }
+
+    @Test("emkit fit --model gamma writes a model file that predict, score and sample read")
+    func commandLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-gamma-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appendingPathComponent("gamma.json").path
+        let data = Fixtures.path("gamma.csv")
+        let fit = try CommandRunner.run(["fit", data, "--model", "gamma", "-k", "2", "--seed", "2", "-o", model])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        #expect(fit.standardOutput.contains("Gamma mixture: 2 components"))
+        let file = try GammaMixtureFile.read(path: model)
+        let mixture = try file.mixture(path: model)
+        let score = try CommandRunner.run(["score", model, data, "--format", "json"])
+        #expect(score.status == 0, "\(score.standardError)")
+        let expected = try mixture.score(Fixtures.csv("gamma"))
+        #expect(score.standardOutput.contains("\"logLikelihood\": \(expected)"), "\(score.standardOutput)")
+        // The fit record's log-likelihood is the same number the model file's parameters give.
+        #expect(abs((file.fit?.logLikelihood ?? 0) - expected) < 1e-9)
+        let predicted = try CommandRunner.run(["predict", model, data])
+        #expect(predicted.status == 0)
+        #expect(predicted.standardOutput.split(separator: "\n").count == 601)
+        let sampled = try CommandRunner.run(["sample", model, "--count", "4", "--seed", "1"])
+        #expect(sampled.status == 0)
+        #expect(sampled.standardOutput.split(separator: "\n").dropFirst().allSatisfy { (Double($0) ?? -1) > 0 })
+        let refused = try CommandRunner.run(["fit", data, "--model", "gamma", "-k", "2", "--hard"])
+        #expect(refused.status == 64)
+        #expect(refused.standardError.contains("--hard is not available with --model gamma"))
     }
 }

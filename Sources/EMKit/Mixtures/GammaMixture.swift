@@ -236,3 +236,49 @@ extension GammaMixture: EMGradientModel {
             weights: order.map { weights[$0] }, shapes: order.map { shapes[$0] }, rates: order.map { rates[$0] })) ?? self
     }
 }
+
+extension GammaMixture: Mixture {
+    /// One value per row.
+    public var dimension: Int { 1 }
+
+    /// `K − 1` weights, `K` shapes and `K` rates.
+    public var parameterCount: Int { 3 * componentCount - 1 }
+
+    /// - Throws: `EMError.dimensionMismatch`, `EMError.nonFiniteValue`, or
+    ///   `EMError.invalidObservation` for a value that is not positive (its density is 0).
+    public func forEachWeightedLogDensity(
+        of samples: Matrix, _ body: (_ row: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
+    ) throws {
+        try checkShape(samples)
+        for n in 0..<samples.rowCount where !(samples[n, 0] > 0) {
+            throw EMError.invalidObservation(row: n, reason: "gamma mixtures need values > 0, got \(samples[n, 0])")
+        }
+        let k = componentCount
+        let row = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        defer { row.deallocate() }
+        for n in 0..<samples.rowCount {
+            let x = samples[n, 0]
+            let logX = _log(x)
+            for c in 0..<k { row[c] = weightedLogDensity(x, logX: logX, component: c) }
+            body(n, row)
+        }
+    }
+
+    /// `count` values and their components: component k with probability πₖ, then a
+    /// Gamma(αₖ, βₖ) draw (`gammaVariate`, Marsaglia & Tsang, divided by the rate).
+    ///
+    /// - Returns: a `count × 1` matrix and `[count]` component indices.
+    public func sample(count: Int, using generator: inout some RandomNumberGenerator) -> (samples: Matrix, components: [Int]) {
+        precondition(count >= 0, "sample count must be non-negative")
+        var values: [Double] = []
+        values.reserveCapacity(count)
+        var labels: [Int] = []
+        labels.reserveCapacity(count)
+        for _ in 0..<count {
+            let c = generator.nextIndex(weights: weights)
+            labels.append(c)
+            values.append(gammaVariate(shape: shapes[c], using: &generator) / rates[c])
+        }
+        return (Matrix(rowCount: count, columnCount: 1, elements: values), labels)
+    }
+}

@@ -31,6 +31,13 @@ struct LoadedModel {
                 var generator = SeededGenerator(seed: seed)
                 return model.sample(count: count, using: &generator)
             }
+        case "gamma-mixture":
+            let file = try GammaMixtureFile.read(path: path)
+            let model = try file.mixture(path: path)
+            return LoadedModel(mixture: model, columns: file.columns, countValued: false) { count, _, seed in
+                var generator = SeededGenerator(seed: seed)
+                return model.sample(count: count, using: &generator)
+            }
         case BinomialMixture.kind: return try finite(Binomial.self, path: path)
         case BernoulliMixture.kind: return try finite(Bernoulli.self, path: path)
         case CategoricalMixture.kind: return try finite(Categorical.self, path: path)
@@ -38,7 +45,7 @@ struct LoadedModel {
         default:
             throw DataError.invalidModelFile(
                 path: path,
-                reason: "unknown kind '\(kind)'; this emkit reads gaussian-mixture, student-t-mixture, binomial-mixture, "
+                reason: "unknown kind '\(kind)'; this emkit reads gaussian-mixture, student-t-mixture, gamma-mixture, binomial-mixture, "
                     + "bernoulli-mixture, categorical-mixture and poisson-mixture")
         }
     }

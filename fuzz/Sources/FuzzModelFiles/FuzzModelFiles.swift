@@ -23,6 +23,11 @@ public func fuzzModelFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let file = try? decoder.decode(StudentTMixtureFile.self, from: json), let mixture = try? file.mixture(path: "fuzz") {
         _ = try? mixture.score(Matrix(rowCount: 1, columnCount: mixture.dimension, repeating: 0.5))
     }
+    if let file = try? decoder.decode(GammaMixtureFile.self, from: json), let mixture = try? file.mixture(path: "fuzz") {
+        if let score = try? mixture.score(Matrix(rows: [[0.5], [4]])) { FuzzInput.requireFinite([score], "GammaMixture.score") }
+        var generator = SeededGenerator(seed: 1)
+        FuzzInput.requireFinite(mixture.sample(count: 3, using: &generator).samples.elements, "GammaMixture.sample")
+    }
     if let file = try? decoder.decode(FiniteMixtureFile<Binomial>.self, from: json), let mixture = try? file.mixture(path: "fuzz") {
         _ = try? mixture.score(row)
     }
