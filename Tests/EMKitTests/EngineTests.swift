@@ -232,3 +232,66 @@ struct CustomModelTests {
         #expect(abs(one.model.theta - 0.608247422680) < 1e-11)
     }
 }
+
+/// Deliberately faulty models: the engine's failure paths fire, instead of passing off a wrong
+/// answer.
+@Suite("The engine's failure paths")
+struct FailurePathTests {
+    /// The genetic-linkage model with an M-step that overshoots past the optimum, so the
+    /// log-likelihood falls: not EM, and the engine must say so.
+    struct Overshooting: EMModel {
+        typealias Dataset = ArrayDataset<Double>
+        var inner: GeneticLinkage
+        func emptyStatistics() -> GeneticLinkage.Statistics { inner.emptyStatistics() }
+        func accumulate(_ chunk: ArraySlice<Double>, into statistics: inout GeneticLinkage.Statistics) throws -> ChunkLikelihood {
+            try inner.accumulate(chunk, into: &statistics)
+        }
+        func maximized(from statistics: GeneticLinkage.Statistics) throws -> Overshooting {
+            let step = try inner.maximized(from: statistics).theta - inner.theta
+            return Overshooting(inner: GeneticLinkage(theta: min(0.999, max(0.001, inner.theta + 3 * step))))
+        }
+    }
+
+    /// A model whose E-step reports NaN for its log-likelihood.
+    struct NaNLikelihood: EMModel {
+        typealias Dataset = ArrayDataset<Double>
+        func emptyStatistics() -> GeneticLinkage.Statistics { GeneticLinkage.Statistics() }
+        func accumulate(_ chunk: ArraySlice<Double>, into statistics: inout GeneticLinkage.Statistics) throws -> ChunkLikelihood {
+            ChunkLikelihood(logLikelihood: .nan, sampleWeight: Double(chunk.count))
+        }
+        func maximized(from statistics: GeneticLinkage.Statistics) throws -> NaNLikelihood { self }
+    }
+
+    @Test("an M-step that lowers the log-likelihood is reported as a decrease, with its iteration")
+    func decrease() throws {
+        let fit = try ExpectationMaximization.fit(
+            ArrayDataset([125, 18, 20, 34]), options: EMOptions(tolerance: 0, maxIterations: 20)
+        ) { _, _ in Overshooting(inner: GeneticLinkage(theta: 0.3)) }
+        let decreases = fit.warnings.compactMap { warning -> Int? in
+            if case .logLikelihoodDecreased(_, let iteration, let from, let to) = warning, to < from { return iteration }
+            return nil
+        }
+        #expect(!decreases.isEmpty, "\(fit.warnings)")
+    }
+
+    @Test("a NaN log-likelihood stops the fit with an error, never a result")
+    func notANumber() {
+        #expect {
+            try ExpectationMaximization.fit(ArrayDataset([1, 2, 3]), options: EMOptions(maxIterations: 5)) { _, _ in NaNLikelihood() }
+        } throws: { error in
+            guard case EMError.nonFiniteResult = error else { return false }
+            return true
+        }
+    }
+
+    @Test("a row impossible under every component is an error naming the row")
+    func impossibleRow() throws {
+        // Two Bernoulli components that are certain of feature 1; a row without it has
+        // probability 0 under both.
+        let mixture = try BernoulliMixture(
+            weights: [0.5, 0.5], components: [try Bernoulli(probabilities: [1, 0.5]), try Bernoulli(probabilities: [1, 0.2])])
+        var statistics = mixture.emptyStatistics()
+        let data = try RowDataset(Matrix(rows: [[1, 0], [0, 1]]))
+        #expect(throws: EMError.impossibleSample(row: 1)) { try mixture.accumulate(data.chunk(at: 0), into: &statistics) }
+    }
+}
