@@ -43,7 +43,7 @@ public func fuzzModelFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let file = try? decoder.decode(HMMFile.self, from: json) {
         let one = try? SequenceDataset(try RowDataset(Matrix(rows: [[1], [0], [1]])))
         if let model = try? file.categoricalHMM(path: "fuzz"), let one { _ = try? model.viterbi(one) }
-        if let model = try? file.poissonHMM(path: "fuzz"), let one { _ = try? model.logLikelihood(one) }
+        if let model = try? file.poissonHMM(path: "fuzz"), let one { _ = try? model.totalLogLikelihood(one) }
         if let model = try? file.gaussianHMM(path: "fuzz"),
             let rows = try? SequenceDataset(try RowDataset(Matrix(rowCount: 3, columnCount: model.emission.dimension, repeating: 0.5)))
         {
