@@ -227,7 +227,7 @@ struct CommandLineTests {
         #expect(score.standardOutput == """
             OVERVIEW: Print the mean log-likelihood per sample of a data file under a model.
 
-            USAGE: emkit score <model.json> <data> [--columns <list>] [--delimiter <separator>] [--header] [--no-header] [--format <format>]
+            USAGE: emkit score <model.json> <data> [--columns <list>] [--delimiter <separator>] [--header] [--no-header] [--missing-values <list>] [--format <format>]
 
             ARGUMENTS:
               <model.json>            A model file written by 'emkit fit'.
@@ -242,6 +242,9 @@ struct CommandLineTests {
               --header/--no-header    Whether the first CSV line names the columns
                                       (default: guessed; a line with any non-number is a
                                       header).
+              --missing-values <list> Field texts that mean a missing value,
+                                      comma-separated; an empty field always does (default:
+                                      NA,NaN,?).
               --format <format>       text, or json: {"logLikelihood": …, "samples": …}.
                                       (values: text, json; default: text)
               --version               Show the version.

@@ -159,3 +159,45 @@ struct MissingDataTests {
         }
     }
 }
+
+@Suite("Predicting and scoring rows with holes")
+struct IncompleteRowPredictionTests {
+    @Test("a missing value is marginalised: the row's density is its observed values' (closed form)")
+    func marginalDensity() throws {
+        // One 2-D component, Σ = [[4, 1.2], [1.2, 1]]: x₂ alone is 𝒩(μ₂ = −1, 1).
+        let single = try GaussianMixture(
+            weights: [1], means: Matrix(rows: [[2, -1]]), covariances: [Matrix(rows: [[4, 1.2], [1.2, 1]])], covarianceType: .full)
+        let x2 = 0.5
+        let expected = -0.5 * log(2 * Double.pi) - 0.5 * (x2 + 1) * (x2 + 1)
+        let logLikelihoods = try single.logLikelihoods(Matrix(rows: [[.nan, x2], [2, -1]]))
+        #expect(abs(logLikelihoods[0] - expected) < 1e-12)
+        // The complete row goes through the block kernels: −log(2π) − ½ log|Σ|.
+        #expect(abs(logLikelihoods[1] - (-log(2 * Double.pi) - 0.5 * log(4 - 1.44))) < 1e-12)
+        #expect(throws: EMError.self) { try single.score(Matrix(rows: [[.nan, .nan]])) }
+        #expect(throws: EMError.self) { try single.score(Matrix(rows: [[.infinity, 1]])) }
+    }
+
+    @Test("score on data with holes is the fit's observed-data log-likelihood, in the library and from emkit score")
+    func scoreMatchesFit() throws {
+        let table = try CSVReader.read(path: Fixtures.path("airquality.csv"), missingMarkers: CSVFormat.defaultMissingMarkers)
+        var options = GaussianMixture.FitOptions(componentCount: 2)
+        options.em.seed = 3
+        let fit = try GaussianMixture.fit(RowDataset(table.samples, missingValues: .allowed), options: options)
+        #expect(abs(try fit.model.score(table.samples) - fit.logLikelihood) < 1e-10 * abs(fit.logLikelihood))
+        let probabilities = try fit.model.predictProbabilities(table.samples)
+        for n in 0..<probabilities.rowCount { #expect(abs(probabilities.row(n).reduce(0, +) - 1) < 1e-12) }
+        // The same from the command line.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-holes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appendingPathComponent("aq.json").path
+        try FileAccess.writeAtomically(try GaussianMixtureFile(fit.model, columns: table.columnNames).encoded(), to: model)
+        let score = try CommandRunner.run(["score", model, Fixtures.path("airquality.csv"), "--format", "json"])
+        #expect(score.status == 0, "\(score.standardError)")
+        let printed = try #require(score.standardOutput.split(separator: ":").dropFirst().first.flatMap { Double($0.split(separator: ",")[0].trimmingCharacters(in: .whitespaces)) })
+        #expect(abs(printed - fit.logLikelihood) < 1e-10 * abs(fit.logLikelihood))
+        let predicted = try CommandRunner.run(["predict", model, Fixtures.path("airquality.csv")])
+        #expect(predicted.status == 0)
+        #expect(predicted.standardOutput.split(separator: "\n").count == 154)
+    }
+}

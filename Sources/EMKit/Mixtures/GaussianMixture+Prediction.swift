@@ -1,9 +1,62 @@
 extension GaussianMixture: Mixture {
+    /// Weighted log-densities of each row; a missing value (NaN) is marginalised out: the row's
+    /// density is that of its observed values, `πₖ 𝒩(x_O | μₖ_O, Σₖ_OO)`, so that `predict`,
+    /// `predictProbabilities`, `score` and `logLikelihoods` take incomplete rows as `fit` does.
+    ///
+    /// - Throws: `EMError.dimensionMismatch`; `EMError.nonFiniteValue` for an infinite value;
+    ///   `EMError.invalidObservation` for a row with no observed value (its density says nothing).
     public func forEachWeightedLogDensity(
         of samples: Matrix, _ body: (_ row: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
     ) throws {
-        try checkShape(samples)
+        guard samples.columnCount == dimension else {
+            throw EMError.dimensionMismatch(expected: dimension, actual: samples.columnCount)
+        }
+        if let index = samples.elements.firstIndex(where: { $0.isInfinite }) {
+            throw EMError.nonFiniteValue(row: index / samples.columnCount, column: index % samples.columnCount, value: samples.elements[index])
+        }
         guard samples.rowCount > 0 else { return }
+        guard samples.elements.contains(where: { $0.isNaN }) else {
+            try forEachCompleteRowLogDensity(of: samples, body)
+            return
+        }
+        // Complete rows through the block kernels, incomplete ones by their marginal densities.
+        let d = dimension
+        let k = componentCount
+        let complete = (0..<samples.rowCount).filter { n in (0..<d).allSatisfy { !samples[n, $0].isNaN } }
+        var completeDensities = [Int: [Double]]()
+        if !complete.isEmpty {
+            try forEachCompleteRowLogDensity(of: samples.rows(at: complete)) { index, logDensities in
+                completeDensities[complete[index]] = Array(UnsafeBufferPointer(start: logDensities, count: k))
+            }
+        }
+        var views: [MissingPattern: [ConditionalGaussian]] = [:]
+        let row = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        defer { row.deallocate() }
+        var values = [Double](repeating: 0, count: d)
+        for n in 0..<samples.rowCount {
+            if let densities = completeDensities[n] {
+                for c in 0..<k { row[c] = densities[c] }
+                body(n, row)
+                continue
+            }
+            for j in 0..<d { values[j] = samples[n, j] }
+            let pattern = values.withUnsafeBufferPointer { MissingPattern(row: $0.baseAddress.unsafelyUnwrapped, dimension: d) }
+            guard !pattern.observed.isEmpty else {
+                throw EMError.invalidObservation(row: n, reason: "no observed value: a row needs at least one value to be scored or assigned")
+            }
+            if views[pattern] == nil { views[pattern] = try (0..<k).map { try conditional(pattern, component: $0) } }
+            let componentViews = views[pattern] ?? []
+            values.withUnsafeBufferPointer { x in
+                for c in 0..<k { row[c] = _log(weights[c]) + componentViews[c].logDensity(x.baseAddress.unsafelyUnwrapped) }
+            }
+            body(n, row)
+        }
+    }
+
+    /// The block kernels' weighted log-densities for complete rows.
+    private func forEachCompleteRowLogDensity(
+        of samples: Matrix, _ body: (_ row: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
+    ) throws {
         let k = componentCount
         let row = UnsafeMutablePointer<Double>.allocate(capacity: k)
         defer { row.deallocate() }

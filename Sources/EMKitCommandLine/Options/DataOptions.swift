@@ -72,17 +72,18 @@ struct DataOptions: ParsableArguments {
 
     /// Reads the data a model is applied to: the given columns, else the model's columns when the
     /// file names them all, else every column.
-    func read(_ path: String, columns modelColumns: [String]?) throws -> NumericTable {
+    /// With `missingMarkers`, those field texts are missing values (NaN).
+    func read(_ path: String, columns modelColumns: [String]?, missingMarkers: Set<String>? = nil) throws -> NumericTable {
         if columns == nil, let modelColumns, !path.lowercased().hasSuffix(".npy") {
-            let all = try read(path)
+            let all = try read(path, missingMarkers: missingMarkers)
             if Set(modelColumns).isSubset(of: all.columnNames), all.columnNames != modelColumns {
                 var selected = self
                 selected.columns = modelColumns.joined(separator: ",")
-                return try selected.read(path)
+                return try selected.read(path, missingMarkers: missingMarkers)
             }
             return all
         }
-        return try read(path)
+        return try read(path, missingMarkers: missingMarkers)
     }
 }
 

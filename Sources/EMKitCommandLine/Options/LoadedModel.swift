@@ -10,6 +10,8 @@ struct LoadedModel {
     var countValued: Bool
     /// Draws `count` rows (and their components); `trials` is for count families.
     var sample: (_ count: Int, _ trials: Int, _ seed: UInt64) -> (Matrix, [Int])
+    /// Whether rows may have missing values (Gaussian mixtures marginalise them).
+    var marginalisesMissingValues = false
 
     /// Loads the model file at `path`, whatever its kind.
     ///
@@ -20,10 +22,12 @@ struct LoadedModel {
         case "gaussian-mixture":
             let file = try GaussianMixtureFile.read(path: path)
             let model = try file.mixture(path: path)
-            return LoadedModel(mixture: model, columns: file.columns, countValued: false) { count, _, seed in
+            var loaded = LoadedModel(mixture: model, columns: file.columns, countValued: false) { count, _, seed in
                 var generator = SeededGenerator(seed: seed)
                 return model.sample(count: count, using: &generator)
             }
+            loaded.marginalisesMissingValues = true
+            return loaded
         case "student-t-mixture":
             let file = try StudentTMixtureFile.read(path: path)
             let model = try file.mixture(path: path)

@@ -11,9 +11,14 @@ struct ModelDataArguments: ParsableArguments {
 
     @OptionGroup var dataOptions: DataOptions
 
-    /// The checked model and the data's columns it applies to.
+    /// Gaussian mixtures marginalise missing values out of each row, as `fit` does.
+    @OptionGroup var missing: MissingValueOptions
+
+    /// The checked model and the data's columns it applies to; for a Gaussian mixture, missing
+    /// values are read as NaN (the other families need complete rows).
     func load() throws -> (model: LoadedModel, table: NumericTable) {
         let loaded = try LoadedModel.read(path: model)
-        return (loaded, try dataOptions.read(data, columns: loaded.columns))
+        let markers = loaded.marginalisesMissingValues ? missing.markers : nil
+        return (loaded, try dataOptions.read(data, columns: loaded.columns, missingMarkers: markers))
     }
 }
