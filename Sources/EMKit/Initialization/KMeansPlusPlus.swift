@@ -2,7 +2,8 @@
 /// the best of `2 + ⌊log K⌋` candidates drawn with probability proportional to the squared
 /// distance to the nearest centre chosen so far (weighted by the sample weights).
 ///
-/// Reads the data chunk by chunk, so it works on streamed files too; it keeps two values per row.
+/// Reads the data chunk by chunk, so it works on streamed files too; it keeps three numbers per
+/// row (24 bytes: the nearest-centre distance and two candidates'), besides the data's weights.
 /// - Complexity: O(N · K · (2 + log K) · d).
 enum KMeansPlusPlus {
     /// Row indices of `count` initial centres.
@@ -31,27 +32,32 @@ enum KMeansPlusPlus {
             }
         }
 
-        /// An index drawn with probability proportional to `mass[i]`.
-        func draw(_ mass: [Double], total: Double) -> Int {
+        /// An index drawn with probability proportional to `mass(i)`, whose sum is `total`.
+        func draw(_ mass: (Int) -> Double, total: Double) -> Int {
             let target = Double.random(in: 0..<1, using: &generator) * total
             var running = 0.0
             var last = 0
-            for i in 0..<n where mass[i] > 0 {
-                running += mass[i]
+            for i in 0..<n {
+                let m = mass(i)
+                guard m > 0 else { continue }
+                running += m
                 last = i
                 if running > target { return i }
             }
             return last
         }
 
-        let weights = data.sampleWeights ?? Array(repeating: 1, count: n)
-        var centres = [draw(weights, total: weights.reduce(0, +))]
+        // Per row: the distance to the nearest centre, and the candidates' (three numbers; the
+        // weights are the data's own, and each row's mass weight × distance is computed when read).
+        let weights = data.sampleWeights
+        func weight(_ i: Int) -> Double { weights?[i] ?? 1 }
+        var centres = [draw(weight, total: (0..<n).reduce(0) { $0 + weight($1) })]
         var closest = [Double](repeating: 0, count: n)
         try forEachDistance(to: data.row(centres[0])) { closest[$0] = $1 }
         var candidateDistances = [Double](repeating: 0, count: n)
         while centres.count < count {
-            let mass = (0..<n).map { weights[$0] * closest[$0] }
-            let potential = mass.reduce(0, +)
+            let mass = { (i: Int) in weight(i) * closest[i] }
+            let potential = (0..<n).reduce(0) { $0 + mass($1) }
             guard potential > 0 else { break }
             var bestCandidate = -1
             var bestPotential = Double.infinity
@@ -62,7 +68,7 @@ enum KMeansPlusPlus {
                 try forEachDistance(to: data.row(candidate)) { i, distance in
                     let nearest = min(distance, closest[i])
                     candidateDistances[i] = nearest
-                    candidatePotential += weights[i] * nearest
+                    candidatePotential += weight(i) * nearest
                 }
                 if candidatePotential < bestPotential {
                     bestPotential = candidatePotential
