@@ -8,12 +8,7 @@ extension GaussianMixture: Mixture {
     public func forEachWeightedLogDensity(
         of samples: Matrix, _ body: (_ row: Int, _ logDensities: UnsafeMutablePointer<Double>) -> Void
     ) throws {
-        guard samples.columnCount == dimension else {
-            throw EMError.dimensionMismatch(expected: dimension, actual: samples.columnCount)
-        }
-        if let index = samples.elements.firstIndex(where: { $0.isInfinite }) {
-            throw EMError.nonFiniteValue(row: index / samples.columnCount, column: index % samples.columnCount, value: samples.elements[index])
-        }
+        try checkShape(samples, allowingMissing: true)
         guard samples.rowCount > 0 else { return }
         guard samples.elements.contains(where: { $0.isNaN }) else {
             try forEachCompleteRowLogDensity(of: samples, body)
@@ -23,19 +18,22 @@ extension GaussianMixture: Mixture {
         let d = dimension
         let k = componentCount
         let complete = (0..<samples.rowCount).filter { n in (0..<d).allSatisfy { !samples[n, $0].isNaN } }
-        var completeDensities = [Int: [Double]]()
+        // The complete rows' densities, row after row (`K` each), in the order of `complete`.
+        var completeDensities = [Double](repeating: 0, count: complete.count * k)
         if !complete.isEmpty {
             try forEachCompleteRowLogDensity(of: samples.rows(at: complete)) { index, logDensities in
-                completeDensities[complete[index]] = Array(UnsafeBufferPointer(start: logDensities, count: k))
+                for c in 0..<k { completeDensities[index * k + c] = logDensities[c] }
             }
         }
         var views: [MissingPattern: [ConditionalGaussian]] = [:]
         let row = UnsafeMutablePointer<Double>.allocate(capacity: k)
         defer { row.deallocate() }
         var values = [Double](repeating: 0, count: d)
+        var nextComplete = 0
         for n in 0..<samples.rowCount {
-            if let densities = completeDensities[n] {
-                for c in 0..<k { row[c] = densities[c] }
+            if nextComplete < complete.count && complete[nextComplete] == n {
+                for c in 0..<k { row[c] = completeDensities[nextComplete * k + c] }
+                nextComplete += 1
                 body(n, row)
                 continue
             }

@@ -18,12 +18,13 @@ public protocol Mixture: Sendable {
 }
 
 extension Mixture {
-    /// Checks the shape and finiteness of `samples`.
-    func checkShape(_ samples: Matrix) throws {
+    /// Checks the shape and finiteness of `samples`; with `allowingMissing`, NaN (a missing
+    /// value) passes and only infinities are refused.
+    func checkShape(_ samples: Matrix, allowingMissing: Bool = false) throws {
         guard samples.columnCount == dimension else {
             throw EMError.dimensionMismatch(expected: dimension, actual: samples.columnCount)
         }
-        if let index = samples.elements.firstIndex(where: { !$0.isFinite }) {
+        if let index = samples.elements.firstIndex(where: { allowingMissing ? $0.isInfinite : !$0.isFinite }) {
             throw EMError.nonFiniteValue(
                 row: index / samples.columnCount, column: index % samples.columnCount, value: samples.elements[index])
         }
