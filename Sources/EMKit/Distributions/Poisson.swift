@@ -75,10 +75,7 @@ public struct Poisson: MixtureComponent {
     public static var initialSmoothing: Prior { GammaPrior(pseudoCount: 0.5, rate: 0) }
 
     public static func problem(with row: UnsafePointer<Double>, dimension: Int) -> String? {
-        for j in 0..<dimension where !isCount(row[j]) {
-            return "Poisson counts must be whole numbers ≥ 0; column \(j + 1) is \(row[j])"
-        }
-        return nil
+        countProblem(in: row, dimension: dimension, family: "Poisson")
     }
 }
 

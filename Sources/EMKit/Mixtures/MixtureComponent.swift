@@ -146,6 +146,14 @@ public struct BetaPrior: Sendable, Equatable {
 /// Whether `x` is a non-negative whole number.
 @inline(__always) func isCount(_ x: Double) -> Bool { x >= 0 && x == x.rounded() && x.isFinite }
 
+/// Why the `dimension` values of `row` are not counts of `family` (`"Poisson"`), or `nil` when they are.
+func countProblem(in row: UnsafePointer<Double>, dimension: Int, family: String) -> String? {
+    for j in 0..<dimension where !isCount(row[j]) {
+        return "\(family) counts must be whole numbers ≥ 0; column \(j + 1) is \(row[j])"
+    }
+    return nil
+}
+
 extension WeightedSums: StatisticsArchivable {
     public func write(to writer: inout StatisticsWriter) {
         writer.write(weight)
