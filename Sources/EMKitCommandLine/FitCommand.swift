@@ -10,7 +10,8 @@ extension EMKitCommand {
                 Prints a summary (or, with --format json, the model file) on standard output. \
                 Save the model with --output and use it with 'emkit predict', 'score' and 'sample'. \
                 Rows are: real vectors (gaussian); (successes, trials) (binomial); 0/1 features \
-                (bernoulli); category counts, or one column of labels (categorical); counts (poisson); \
+                (bernoulli); category counts, or one column of labels (categorical); counts (poisson, \
+                negative-binomial for over-dispersed counts); \
                 one column of positive values (gamma).
                 """)
 
@@ -94,6 +95,7 @@ extension EMKitCommand {
             case studentT = "student-t"
             case vbGaussian = "vb-gaussian"
             case gamma
+            case negativeBinomial = "negative-binomial"
         }
 
         @Option(name: .long, help: "With --model vb-gaussian: the prior on the weights (default: dirichlet-process).")
@@ -182,6 +184,7 @@ extension EMKitCommand {
             case .bernoulli: try fitFinite(Bernoulli.self, opened)
             case .categorical: try fitFinite(Categorical.self, opened)
             case .poisson: try fitFinite(Poisson.self, opened)
+            case .negativeBinomial: try fitFinite(NegativeBinomial.self, opened)
             case .studentT: try fitStudentT(opened)
             case .gamma: try fitGamma(opened)
             case .vbGaussian: try fitVariational(opened)
@@ -374,7 +377,7 @@ extension EMKitCommand.Fit {
         }
     }
 
-    /// Fits a binomial, Bernoulli, categorical or Poisson mixture.
+    /// Fits a binomial, Bernoulli, categorical, Poisson or negative binomial mixture.
     func fitFinite<Component: MixtureComponent>(_ family: Component.Type, _ opened: OpenedData) throws {
         var options = FiniteMixture<Component>.FitOptions(componentCount: components)
         options.fixWeights = fixWeights

@@ -12,6 +12,10 @@ extension EMKitCommand {
 
         enum Emission: String, ExpressibleByArgument, CaseIterable {
             case gaussian, gmm, categorical, poisson
+            case negativeBinomial = "negative-binomial"
+
+            /// Count or symbol emissions, whose prior is a pseudo-count rather than a Gaussian prior.
+            var isDiscrete: Bool { self == .categorical || self == .poisson || self == .negativeBinomial }
         }
 
         enum Algorithm: String, ExpressibleByArgument, CaseIterable {
@@ -75,8 +79,11 @@ private struct LoadedHMM {
         case "gmm": return make(try file.gaussianMixtureHMM(path: path), columns: file.columns, counts: false)
         case "categorical": return make(try file.categoricalHMM(path: path), columns: file.columns, counts: true)
         case "poisson": return make(try file.poissonHMM(path: path), columns: file.columns, counts: true)
+        case NegativeBinomial.familyName:
+            return make(try file.familyHMM(NegativeBinomial.self, path: path), columns: file.columns, counts: true)
         default:
-            throw DataError.invalidModelFile(path: path, reason: "unknown emission '\(file.emission)'; expected gaussian, gmm, categorical or poisson")
+            throw DataError.invalidModelFile(
+                path: path, reason: "unknown emission '\(file.emission)'; expected gaussian, gmm, categorical, poisson or negative-binomial")
         }
     }
 
@@ -101,7 +108,8 @@ extension EMKitCommand.HMM {
             discussion: """
                 Gaussian emissions start from k-means, Gaussian-mixture ones from k-means within \
                 k-means groups, categorical ones (one column of symbols 0…M−1) \
-                from the symbol frequencies, Poisson ones from k-means on the counts; start and \
+                from the symbol frequencies, Poisson ones from k-means on the counts, negative binomial \
+                ones as a negative binomial mixture of the counts starts; start and \
                 transition probabilities start uniform. With --init-from, every part starts from the \
                 model file, and transitions at zero there stay zero.
                 """)
@@ -158,7 +166,7 @@ extension EMKitCommand.HMM {
             if let regularization, !(regularization >= 0 && regularization.isFinite) {
                 throw ValidationError("--regularization must be a finite number ≥ 0, got \(regularization)")
             }
-            if case .file = prior.choice, emission == .categorical || emission == .poisson {
+            if case .file = prior.choice, emission.isDiscrete {
                 throw ValidationError(
                     "a prior file describes a Gaussian prior; for \(emission.rawValue) emissions use --prior default "
                         + "(pseudo-count 1 on the emissions) and --prior-count (start and transitions)")
@@ -209,6 +217,10 @@ extension EMKitCommand.HMM {
                 try finish(fit(dataset) { try PoissonHMM.fit($0, options: $1) } start: {
                     try HMMFile.read(path: $0).poissonHMM(path: $0)
                 }, columns: columns, started: started, clock: clock) { HMMFile($0, columns: columns, fit: $1) }
+            case .negativeBinomial:
+                try finish(fit(dataset) { try NegativeBinomialHMM.fit($0, options: $1) } start: {
+                    try HMMFile.read(path: $0).familyHMM(NegativeBinomial.self, path: $0)
+                }, columns: columns, started: started, clock: clock) { HMMFile($0, columns: columns, fit: $1) }
             }
         }
 
@@ -223,7 +235,7 @@ extension EMKitCommand.HMM {
             options.settings.transitionPseudoCount = priorCount
             options.emissionPrior = emissionPrior
             // --prior default on discrete emissions: Laplace smoothing.
-            options.emissionPseudoCount = prior.choice == .fraleyRaftery && (emission == .categorical || emission == .poisson) ? 1 : 0
+            options.emissionPseudoCount = prior.choice == .fraleyRaftery && emission.isDiscrete ? 1 : 0
             options.squarem = em.usesSQUAREM()
             options.em = em.emOptions
             if let initFrom {
@@ -274,6 +286,12 @@ extension EMKitCommand.HMM {
                 }
                 if let rates = modelFile.rates {
                     for (s, row) in rates.enumerated() { lines.append("State \(s + 1) rates " + Format.vector(row, digits: 5)) }
+                }
+                if modelFile.emissionParameters != nil, let emission = fit.model.emission as? any ComponentsByState {
+                    for s in 0..<states {
+                        let parts = emission.namedParameters(state: s).map { "\($0.name) " + Format.vector($0.values, digits: 5) }
+                        lines.append("State \(s + 1) " + parts.joined(separator: "  "))
+                    }
                 }
                 print(lines.joined(separator: "\n"))
             }
@@ -368,4 +386,13 @@ extension EMKitCommand.HMM {
             print(output, terminator: "")
         }
     }
+}
+
+/// Emissions whose states hold a family's components, described by name in summaries.
+private protocol ComponentsByState {
+    func namedParameters(state: Int) -> [(name: String, values: [Double])]
+}
+
+extension FamilyEmission: ComponentsByState {
+    func namedParameters(state: Int) -> [(name: String, values: [Double])] { components[state].namedParameters }
 }

@@ -321,11 +321,14 @@ struct DiscreteCommandLineTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-discrete-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (family, data, k) in [("binomial", "binomial.csv", 3), ("bernoulli", "bernoulli.csv", 3), ("categorical", "categorical.csv", 3), ("poisson", "poisson.csv", 2)] {
+        for (family, data, k) in [("binomial", "binomial.csv", 3), ("bernoulli", "bernoulli.csv", 3), ("categorical", "categorical.csv", 3), ("poisson", "poisson.csv", 2),
+            ("negative-binomial", "negative_binomial.csv", 2),
+        ] {
             let model = directory.appendingPathComponent("\(family).json").path
             let fit = try CommandRunner.run(["fit", Fixtures.path(data), "--model", family, "-k", "\(k)", "--restarts", "2", "--output", model])
             #expect(fit.status == 0, "\(family): \(fit.standardError)")
-            #expect(fit.standardOutput.hasPrefix(family.prefix(1).uppercased() + family.dropFirst() + " mixture: \(k) components"))
+            let name = family.replacingOccurrences(of: "-", with: " ")
+            #expect(fit.standardOutput.hasPrefix(name.prefix(1).uppercased() + name.dropFirst() + " mixture: \(k) components"))
             let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as? [String: Any]
             #expect(file?["kind"] as? String == "\(family)-mixture")
             let predicted = try CommandRunner.run(["predict", model, Fixtures.path(data)])

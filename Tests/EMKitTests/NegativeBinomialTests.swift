@@ -223,4 +223,26 @@ struct NegativeBinomialTests {
         var damagedReader = StatisticsReader(damaged.bytes)
         #expect(throws: StatisticsArchiveError.self) { try CountHistograms(from: &damagedReader) }
     }
+
+    @Test("emkit hmm fit --emission negative-binomial writes a model that decode and sample read; bad counts are refused")
+    func commandLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emkit-nb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appendingPathComponent("hmm.json").path
+        let data = Fixtures.path("hmm_negative_binomial.csv")
+        let sequences = ["--columns", "count", "--sequence-column", "sequence"]
+        let fit = try CommandRunner.run(["hmm", "fit", data, "--emission", "negative-binomial", "-s", "2", "--seed", "2", "-o", model] + sequences)
+        #expect(fit.status == 0, "\(fit.standardError)")
+        #expect(fit.standardOutput.contains("Mean log-likelihood per observation: -3.0662042"), "\(fit.standardOutput)")
+        #expect(fit.standardOutput.contains("State 2 means (24.581)  sizes (5.9862)"), "\(fit.standardOutput)")
+        let file = try HMMFile.read(path: model)
+        #expect(file.emission == "negative-binomial" && file.emissionParameters?.count == 2)
+        let decoded = try CommandRunner.run(["hmm", "decode", model, data] + sequences)
+        #expect(decoded.status == 0 && decoded.standardOutput.split(separator: "\n").count == 601, "\(decoded.standardError)")
+        let sample = try CommandRunner.run(["hmm", "sample", model, "--length", "4", "--seed", "1"])
+        #expect(sample.status == 0 && sample.standardOutput.split(separator: "\n").count == 5, "\(sample.standardError)")
+        let bad = try CommandRunner.run(["fit", "-", "--model", "negative-binomial", "-k", "1"], input: "x\n3\n2.5\n")
+        #expect(bad.status == 1 && bad.standardError == "Error: row 2: negative binomial counts must be whole numbers ≥ 0; column 1 is 2.5\n", "\(bad.standardError)")
+    }
 }

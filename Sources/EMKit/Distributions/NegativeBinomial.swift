@@ -49,6 +49,7 @@ public struct NegativeBinomial: MixtureComponent {
     /// The model-file name of the parameters: each component's d means, then its d sizes.
     public static var parameterName: String { "meansAndSizes" }
     public var parameterVector: [Double] { means + sizes }
+    public var namedParameters: [(name: String, values: [Double])] { [("means", means), ("sizes", sizes)] }
 
     public init(parameterVector vector: [Double]) throws {
         guard vector.count >= 2, vector.count % 2 == 0 else {

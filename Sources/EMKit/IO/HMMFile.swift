@@ -2,7 +2,8 @@ import Foundation
 
 /// The on-disk form of a hidden Markov model (`"kind": "hmm"`): versioned JSON, documented in
 /// `docs/model-format.md`. The emission's parameters sit under `means`/`covariances` (Gaussian),
-/// `emissionProbabilities` (categorical) or `rates` (Poisson).
+/// `emissionProbabilities` (categorical), `rates` (Poisson) or, for other families of
+/// `FamilyEmission` (negative binomial), `emissionParameters`.
 public struct HMMFile: Codable, Sendable, Equatable {
     /// Always `"emkit-model"`.
     public var format = "emkit-model"
@@ -10,7 +11,7 @@ public struct HMMFile: Codable, Sendable, Equatable {
     public var formatVersion = 1
     /// Always `"hmm"`.
     public var kind = "hmm"
-    /// `"gaussian"`, `"categorical"` or `"poisson"`.
+    /// `"gaussian"`, `"gmm"`, `"categorical"`, `"poisson"` or `"negative-binomial"`.
     public var emission: String
     /// Gaussian emissions only.
     public var covarianceType: CovarianceType?
@@ -34,6 +35,9 @@ public struct HMMFile: Codable, Sendable, Equatable {
     public var emissionProbabilities: [[Double]]?
     /// Poisson rates, `[S][d]`.
     public var rates: [[Double]]?
+    /// Other families' emissions: each state's component parameters (`parameterVector`; negative
+    /// binomial: d means, then d sizes), `[S][P]`.
+    public var emissionParameters: [[Double]]?
     /// Gaussian-mixture emissions: each state's mixing weights, `[S][M]`.
     public var mixtureWeights: [[Double]]?
     /// Gaussian-mixture emissions: each state's component means, `[S][M][d]`.
@@ -82,6 +86,15 @@ public struct HMMFile: Codable, Sendable, Equatable {
     public init(_ model: PoissonHMM, columns: [String]? = nil, fit: GaussianMixtureFile.FitRecord? = nil) {
         self.init(common: model, columns: columns, fit: fit)
         rates = model.emission.rates.rows
+    }
+
+    /// The file form of an HMM whose emissions are a mixture family's components (negative binomial).
+    public init<Component: MixtureComponent>(
+        _ model: HiddenMarkovModel<FamilyEmission<RowObservations<Component>>>, columns: [String]? = nil,
+        fit: GaussianMixtureFile.FitRecord? = nil
+    ) {
+        self.init(common: model, columns: columns, fit: fit)
+        emissionParameters = model.emission.parameters.rows
     }
 
     private func check(_ path: String, family: String) throws {
@@ -164,6 +177,25 @@ public struct HMMFile: Codable, Sendable, Equatable {
                 throw EMError.invalidModel(reason: "a Poisson HMM needs 'rates' for \(stateCount) states")
             }
             return try PoissonEmission(rates: Matrix(checkedRows: rates, columns: dimension, what: "rates"))
+        }, path: path)
+    }
+
+    /// The HMM this file describes, whose emissions are components of `Component` (negative binomial).
+    ///
+    /// - Throws: `DataError.invalidModelFile` naming the problem.
+    public func familyHMM<Component: MixtureComponent>(
+        _ family: Component.Type, path: String
+    ) throws -> HiddenMarkovModel<FamilyEmission<RowObservations<Component>>> {
+        try model({
+            guard let emissionParameters, emissionParameters.count == stateCount else {
+                throw EMError.invalidModel(reason: "a \(Component.familyName) HMM needs 'emissionParameters' for \(stateCount) states")
+            }
+            let emission = try FamilyEmission<RowObservations<Component>>(
+                parameters: Matrix(checkedRows: emissionParameters, what: "emissionParameters"))
+            guard emission.dimension == dimension else {
+                throw EMError.invalidModel(reason: "'emissionParameters' describe \(emission.dimension) columns, not 'dimension' \(dimension)")
+            }
+            return emission
         }, path: path)
     }
 

@@ -52,6 +52,9 @@ public protocol MixtureComponent: Sendable, Equatable {
     /// The parameters as numbers, for model files.
     var parameterVector: [Double] { get }
 
+    /// The parameters by name, for summaries (default: `parameterName` and `parameterVector`).
+    var namedParameters: [(name: String, values: [Double])] { get }
+
     /// A component from its parameters as numbers.
     ///
     /// - Throws: `EMError.invalidModel` saying what is wrong.
@@ -68,6 +71,8 @@ public protocol MixtureComponent: Sendable, Equatable {
 }
 
 extension MixtureComponent {
+    public var namedParameters: [(name: String, values: [Double])] { [(Self.parameterName, parameterVector)] }
+
     public static func seedingFeatures(of row: UnsafePointer<Double>, dimension: Int) -> [Double] {
         Array(UnsafeBufferPointer(start: row, count: dimension))
     }

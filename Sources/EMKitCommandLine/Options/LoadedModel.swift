@@ -46,11 +46,12 @@ struct LoadedModel {
         case BernoulliMixture.kind: return try finite(Bernoulli.self, path: path)
         case CategoricalMixture.kind: return try finite(Categorical.self, path: path)
         case PoissonMixture.kind: return try finite(Poisson.self, path: path)
+        case NegativeBinomialMixture.kind: return try finite(NegativeBinomial.self, path: path)
         default:
             throw DataError.invalidModelFile(
                 path: path,
                 reason: "unknown kind '\(kind)'; this emkit reads gaussian-mixture, student-t-mixture, gamma-mixture, binomial-mixture, "
-                    + "bernoulli-mixture, categorical-mixture and poisson-mixture")
+                    + "bernoulli-mixture, categorical-mixture, poisson-mixture and negative-binomial-mixture")
         }
     }
 

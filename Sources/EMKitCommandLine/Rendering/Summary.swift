@@ -97,12 +97,13 @@ extension Summary {
 }
 
 extension Summary {
-    /// The summary of a binomial, Bernoulli, categorical or Poisson mixture fit.
+    /// The summary of a binomial, Bernoulli, categorical, Poisson or negative binomial mixture fit.
     static func text<Component: MixtureComponent>(
         _ fit: EMResult<FiniteMixture<Component>>, file: FiniteMixtureFile<Component>, data: String
     ) -> String {
         let model = fit.model
-        let family = Component.familyName.prefix(1).uppercased() + Component.familyName.dropFirst()
+        let name = Component.familyName.replacingOccurrences(of: "-", with: " ")
+        let family = name.prefix(1).uppercased() + name.dropFirst()
         var lines = [
             "\(family) mixture: \(model.componentCount) components, \(model.dimension) columns, fitted to "
                 + "\(file.fit?.samples ?? 0) rows of \(data)" + (model.fitSettings.fixWeights ? " (weights held fixed)" : ""),
@@ -114,7 +115,9 @@ extension Summary {
         for c in 0..<model.componentCount {
             lines.append("")
             lines.append("Component \(c + 1): weight \(Format.number(model.weights[c], digits: 6))")
-            lines.append("  \(Component.parameterName)  " + Format.vector(model.components[c].parameterVector, digits: 6))
+            for (name, values) in model.components[c].namedParameters {
+                lines.append("  \(name)  " + Format.vector(values, digits: 6))
+            }
         }
         return lines.joined(separator: "\n")
     }
