@@ -161,8 +161,16 @@ public struct NegativeBinomial: MixtureComponent {
 
     public static var initialSmoothing: Prior { CountPseudoObservations(count: 0.5) }
 
+    /// The largest count a row may hold, 2⁵³: above it doubles skip whole numbers, and
+    /// log Γ(x + r) − log x! would subtract infinities.
+    public static let maximumCount = 9_007_199_254_740_992.0
+
     public static func problem(with row: UnsafePointer<Double>, dimension: Int) -> String? {
-        countProblem(in: row, dimension: dimension, family: "negative binomial")
+        if let problem = countProblem(in: row, dimension: dimension, family: "negative binomial") { return problem }
+        for j in 0..<dimension where row[j] > maximumCount {
+            return "negative binomial counts must be at most 2^53; column \(j + 1) is \(row[j])"
+        }
+        return nil
     }
 }
 

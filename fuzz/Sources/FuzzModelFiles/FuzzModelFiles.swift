@@ -37,6 +37,13 @@ public func fuzzModelFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let file = try? decoder.decode(FiniteMixtureFile<Poisson>.self, from: json), let mixture = try? file.mixture(path: "fuzz") {
         _ = try? mixture.score(Matrix(rowCount: 1, columnCount: mixture.dimension, repeating: 3))
     }
+    if let file = try? decoder.decode(FiniteMixtureFile<NegativeBinomial>.self, from: json), let mixture = try? file.mixture(path: "fuzz") {
+        if let score = try? mixture.score(Matrix(rowCount: 1, columnCount: mixture.dimension, repeating: 3)) {
+            FuzzInput.requireFinite([score], "NegativeBinomialMixture.score")
+        }
+        var generator = SeededGenerator(seed: 1)
+        FuzzInput.requireFinite(mixture.sample(count: 2, trials: 1, using: &generator).samples.elements, "NegativeBinomialMixture.sample")
+    }
     if let file = try? decoder.decode(FiniteMixtureFile<Bernoulli>.self, from: json), let mixture = try? file.mixture(path: "fuzz") {
         _ = try? mixture.score(Matrix(rowCount: 1, columnCount: mixture.dimension, repeating: 1))
     }
@@ -44,6 +51,7 @@ public func fuzzModelFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let one = try? SequenceDataset(try RowDataset(Matrix(rows: [[1], [0], [1]])))
         if let model = try? file.categoricalHMM(path: "fuzz"), let one { _ = try? model.viterbi(one) }
         if let model = try? file.poissonHMM(path: "fuzz"), let one { _ = try? model.totalLogLikelihood(one) }
+        if let model = try? file.familyHMM(NegativeBinomial.self, path: "fuzz"), let one { _ = try? model.totalLogLikelihood(one) }
         if let model = try? file.gaussianHMM(path: "fuzz"),
             let rows = try? SequenceDataset(try RowDataset(Matrix(rowCount: 3, columnCount: model.emission.dimension, repeating: 0.5)))
         {
