@@ -147,7 +147,7 @@ public struct HMMFile: Codable, Sendable, Equatable {
             let mixtures = try (0..<stateCount).map { s in
                 try GaussianMixture(
                     weights: mixtureWeights[s], means: Matrix(checkedRows: mixtureMeans[s], columns: dimension, what: "mixtureMeans"),
-                    covariances: try mixtureCovariances[s].prefix(covarianceType == .tied ? 1 : mixtureCovariances[s].count).map {
+                    covariances: try mixtureCovariances[s].prefix(covarianceType.structure.componentStride(dimension: dimension) == nil ? 1 : mixtureCovariances[s].count).map {
                         try Matrix(checkedRows: $0, columns: dimension, what: "mixtureCovariances")
                     },
                     covarianceType: covarianceType, fitSettings: .init(regularization: regularization ?? 0))

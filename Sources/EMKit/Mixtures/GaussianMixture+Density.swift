@@ -36,10 +36,11 @@ extension GaussianMixture {
             scratch.deallocate()
         }
         // Spherical factors are expanded to one per coordinate so one diagonal kernel serves both.
+        let layout = covarianceType.structure.factorLayout
         let factors: [Double] =
-            covarianceType == .spherical
+            layout == .diagonal(perCoordinate: false)
             ? (0..<(k * d)).map { precisionCholesky[$0 / d] } : precisionCholesky
-        let type = covarianceType
+        let triangular = covarianceType.hasTriangularFactor
         means.elements.withUnsafeBufferPointer { meanBuffer in
             factors.withUnsafeBufferPointer { factorBuffer in
                 let mu = meanBuffer.baseAddress.unsafelyUnwrapped
@@ -49,14 +50,14 @@ extension GaussianMixture {
                     let n = min(blockRows, count - start)
                     let block = rows + start * d
                     // Diagonal kernels read the block transposed (d × n), once for all components.
-                    if !type.hasTriangularFactor { emk_transpose(n, d, block, scratch) }
+                    if !triangular { emk_transpose(n, d, block, scratch) }
                     for c in 0..<k {
-                        switch type {
-                        case .full:
+                        switch layout {
+                        case .triangular(shared: false):
                             emk_triangular_distances(n, d, block, mu + c * d, f + c * d * d, distances, scratch)
-                        case .tied:
+                        case .triangular(shared: true):
                             emk_triangular_distances(n, d, block, mu + c * d, f, distances, scratch)
-                        case .diagonal, .spherical:
+                        case .diagonal:
                             emk_diagonal_distances_transposed(n, d, scratch, mu + c * d, f + c * d, distances)
                         }
                         let row = logDensities + c * n
@@ -74,15 +75,7 @@ extension GaussianMixture {
     /// The precision Cholesky factor of component `c` as a full upper-triangular `d × d`
     /// matrix `U` (row-major) with `Σ⁻¹ = U Uᵀ`, whatever the covariance type.
     func precisionFactor(component c: Int) -> [Double] {
-        let d = dimension
-        switch covarianceType {
-        case .full: return Array(precisionCholesky[(c * d * d)..<((c + 1) * d * d)])
-        case .tied: return precisionCholesky
-        case .diagonal, .spherical:
-            var u = [Double](repeating: 0, count: d * d)
-            for j in 0..<d { u[j * d + j] = covarianceType == .diagonal ? precisionCholesky[c * d + j] : precisionCholesky[c] }
-            return u
-        }
+        covarianceType.structure.precisionFactor(component: c, factors: precisionCholesky, dimension: dimension)
     }
 
     /// `vᵀ Σₖ⁻¹ v = ‖Uᵀv‖²` for component `c` and a `[d]` offset `v`.

@@ -289,35 +289,11 @@ extension GaussianMixture: EMModel {
             return diagonal.map { $0 / componentWeights[c] + lambda }
         }
 
-        var parameters: [Double]
-        switch covarianceType {
-        case .full:
-            parameters = []
-            parameters.reserveCapacity(k * d * d)
-            for c in 0..<k {
-                var block = covarianceBlock(c)
-                for j in 0..<d { block[j * d + j] += lambda }
-                parameters += block
-            }
-        case .tied:
-            var sum = [Double](repeating: 0, count: d * d)
-            for c in 0..<k {
-                let block = scatter(c)
-                for i in 0..<(d * d) { sum[i] += block[i] }
-            }
-            parameters = sum.map { $0 / total }
-            for j in 0..<d { parameters[j * d + j] += lambda }
-        case .diagonal, .spherical:
-            parameters = []
-            for c in 0..<k {
-                let variances = varianceDiagonal(c)
-                if covarianceType == .diagonal {
-                    parameters += variances
-                } else {
-                    parameters.append(variances.reduce(0, +) / Double(d))
-                }
-            }
-        }
+        let structure = covarianceType.structure
+        let covarianceMoments = CovarianceMoments(
+            componentCount: k, dimension: d, regularization: lambda, total: total, scatter: scatter,
+            covariance: covarianceBlock, regularizedVariances: varianceDiagonal)
+        var parameters = structure.maximumLikelihood(covarianceMoments)
         let weightTotal = componentWeights.reduce(0, +)
         let weights = componentWeights.map { $0 / weightTotal }
         do {
@@ -325,18 +301,13 @@ extension GaussianMixture: EMModel {
                 covarianceType: covarianceType, weights: weights, means: means, covarianceParameters: parameters,
                 fitSettings: fitSettings)
         } catch EMError.degenerateComponent(let c, _, _) where fitSettings.degeneracyPolicy == .reseed
-            && !reseeds.contains(c) && covarianceType != .tied
+            && !reseeds.contains(c) && structure.componentStride(dimension: d) != nil
         {
             // A collapsed covariance: re-seed that component and factorise again.
             try degenerate(c, .singularCovariance)
-            switch covarianceType {
-            case .full:
-                var block = covarianceBlock(c)
-                for j in 0..<d { block[j * d + j] += lambda }
-                parameters.replaceSubrange((c * d * d)..<((c + 1) * d * d), with: block)
-            case .diagonal: parameters.replaceSubrange((c * d)..<((c + 1) * d), with: varianceDiagonal(c))
-            default: parameters[c] = varianceDiagonal(c).reduce(0, +) / Double(d)
-            }
+            let stride = structure.componentStride(dimension: d) ?? 0
+            parameters.replaceSubrange(
+                (c * stride)..<((c + 1) * stride), with: structure.maximumLikelihood(component: c, covarianceMoments) ?? [])
             let total = componentWeights.reduce(0, +)
             return try GaussianMixture(
                 covarianceType: covarianceType, weights: componentWeights.map { $0 / total }, means: means,

@@ -349,10 +349,9 @@ extension GaussianMixture {
                     + "half this machine's memory is \(describeBytes(limit)))",
                 expected: expected)
         }
-        switch covarianceType {
-        case .full: try refuse("covarianceType", 4 * Double(k), "full", "diagonal or spherical covariances, or fewer columns")
-        case .tied: try refuse("covarianceType", 4, "tied", "diagonal or spherical covariances, or fewer columns")
-        case .diagonal, .spherical: break
+        let squareMatrices = covarianceType.structure.squareMatricesHeld(componentCount: k)
+        if squareMatrices > 0 {
+            try refuse("covarianceType", Double(squareMatrices), covarianceType.rawValue, "diagonal or spherical covariances, or fewer columns")
         }
         if hasPrior { try refuse("prior", Double(k + 1), "a conjugate prior", "no prior, or fewer columns") }
         if hasMissingValues {

@@ -117,7 +117,8 @@ public struct GaussianMixture: Sendable {
         guard abs(sum - 1) <= 1e-6 else {
             throw EMError.invalidModel(reason: "weights sum to \(sum), not 1")
         }
-        let expectedCovariances = covarianceType == .tied ? [1, k] : [k]
+        let structure = covarianceType.structure
+        let expectedCovariances = structure.componentStride(dimension: d) == nil ? [1, k] : [k]
         guard expectedCovariances.contains(covariances.count) else {
             throw EMError.invalidModel(reason: "\(covariances.count) covariance matrices for \(k) components")
         }
@@ -131,38 +132,7 @@ public struct GaussianMixture: Sendable {
                 throw EMError.invalidModel(reason: "covariance \(index + 1) is not symmetric")
             }
         }
-        var parameters: [Double] = []
-        switch covarianceType {
-        case .full:
-            for sigma in covariances { parameters += sigma.elements }
-        case .tied:
-            let first = covariances[0]
-            for (index, sigma) in covariances.enumerated()
-            where zip(sigma.elements, first.elements).contains(where: { abs($0 - $1) > 1e-12 * max(1, abs($1)) }) {
-                throw EMError.invalidModel(reason: "tied covariances differ: covariance \(index + 1) is not covariance 1")
-            }
-            parameters = first.elements
-        case .diagonal, .spherical:
-            for (index, sigma) in covariances.enumerated() {
-                for i in 0..<d {
-                    for j in 0..<d where i != j && sigma[i, j] != 0 {
-                        throw EMError.invalidModel(
-                            reason: "covariance \(index + 1) has an off-diagonal element (\(i + 1), \(j + 1)) "
-                                + "but the covariance type is \(covarianceType.rawValue)")
-                    }
-                }
-                if covarianceType == .spherical {
-                    let v = sigma[0, 0]
-                    for i in 1..<max(d, 1) where abs(sigma[i, i] - v) > 1e-12 * max(1, abs(v)) {
-                        throw EMError.invalidModel(
-                            reason: "covariance \(index + 1) is not a multiple of the identity (spherical)")
-                    }
-                    parameters.append(v)
-                } else {
-                    for i in 0..<d { parameters.append(sigma[i, i]) }
-                }
-            }
-        }
+        let parameters = try structure.compactParameters(from: covariances, componentCount: k, dimension: d)
         do {
             try self.init(
                 covarianceType: covarianceType, weights: weights.map { $0 / sum }, means: means,
@@ -181,48 +151,8 @@ public struct GaussianMixture: Sendable {
     ) throws {
         let k = weights.count
         let d = means.columnCount
-        var factors = [Double](repeating: 0, count: covarianceParameters.count)
-        var halfLogDeterminants = [Double](repeating: 0, count: k)
-        switch covarianceType {
-        case .full, .tied:
-            let matrices = covarianceType == .full ? k : 1
-            for m in 0..<matrices {
-                let block = Array(covarianceParameters[(m * d * d)..<((m + 1) * d * d)])
-                guard let cholesky = Cholesky(symmetric: block, dimension: d) else {
-                    throw EMError.degenerateComponent(component: m, iteration: 0, reason: .singularCovariance)
-                }
-                let u = cholesky.inverseTransposed
-                factors.replaceSubrange((m * d * d)..<((m + 1) * d * d), with: u)
-                let half = -cholesky.logDeterminant / 2
-                if covarianceType == .full {
-                    halfLogDeterminants[m] = half
-                } else {
-                    for c in 0..<k { halfLogDeterminants[c] = half }
-                }
-            }
-        case .diagonal:
-            for c in 0..<k {
-                var half = 0.0
-                for j in 0..<d {
-                    let variance = covarianceParameters[c * d + j]
-                    guard variance > 0, variance.isFinite else {
-                        throw EMError.degenerateComponent(component: c, iteration: 0, reason: .singularCovariance)
-                    }
-                    factors[c * d + j] = 1 / variance.squareRoot()
-                    half -= _log(variance) / 2
-                }
-                halfLogDeterminants[c] = half
-            }
-        case .spherical:
-            for c in 0..<k {
-                let variance = covarianceParameters[c]
-                guard variance > 0, variance.isFinite else {
-                    throw EMError.degenerateComponent(component: c, iteration: 0, reason: .singularCovariance)
-                }
-                factors[c] = 1 / variance.squareRoot()
-                halfLogDeterminants[c] = -Double(d) * _log(variance) / 2
-            }
-        }
+        let (factors, halfLogDeterminants) = try covarianceType.structure.factorize(
+            covarianceParameters, componentCount: k, dimension: d)
         self.covarianceType = covarianceType
         self.weights = weights
         self.means = means
@@ -234,31 +164,13 @@ public struct GaussianMixture: Sendable {
 
     /// The covariance matrix Σₖ of component `k` as a full `d × d` matrix, whatever the type.
     public func covariance(ofComponent k: Int) -> Matrix {
-        let d = dimension
-        var sigma = Matrix(rowCount: d, columnCount: d)
-        switch covarianceType {
-        case .full:
-            sigma.elements = Array(covarianceParameters[(k * d * d)..<((k + 1) * d * d)])
-        case .tied:
-            sigma.elements = covarianceParameters
-        case .diagonal:
-            for j in 0..<d { sigma[j, j] = covarianceParameters[k * d + j] }
-        case .spherical:
-            for j in 0..<d { sigma[j, j] = covarianceParameters[k] }
-        }
-        return sigma
+        covarianceType.structure.covariance(component: k, parameters: covarianceParameters, dimension: dimension)
     }
 
     /// The variances of component `k` (the diagonal of Σₖ), `[d]`, without forming the `d × d`
     /// matrix for diagonal and spherical covariances.
     public func variances(ofComponent k: Int) -> [Double] {
-        let d = dimension
-        switch covarianceType {
-        case .full: return (0..<d).map { covarianceParameters[k * d * d + $0 * d + $0] }
-        case .tied: return (0..<d).map { covarianceParameters[$0 * d + $0] }
-        case .diagonal: return Array(covarianceParameters[(k * d)..<((k + 1) * d)])
-        case .spherical: return Array(repeating: covarianceParameters[k], count: d)
-        }
+        covarianceType.structure.variances(component: k, parameters: covarianceParameters, dimension: dimension)
     }
 
     /// Every component's covariance as a full `d × d` matrix, `[K]`.
@@ -288,13 +200,7 @@ extension GaussianMixture {
         result.weights = order.map { weights[$0] }
         result.means = means.rows(at: order)
         result.halfLogPrecisionDeterminants = order.map { halfLogPrecisionDeterminants[$0] }
-        let stride: Int
-        switch covarianceType {
-        case .full: stride = d * d
-        case .diagonal: stride = d
-        case .spherical: stride = 1
-        case .tied: return result
-        }
+        guard let stride = covarianceType.structure.componentStride(dimension: d) else { return result }
         result.covarianceParameters = order.flatMap { covarianceParameters[($0 * stride)..<(($0 + 1) * stride)] }
         result.precisionCholesky = order.flatMap { precisionCholesky[($0 * stride)..<(($0 + 1) * stride)] }
         return result
@@ -325,18 +231,15 @@ extension GaussianMixture {
     /// regularisation). A tied covariance is reported as component 0's.
     public func degenerateParts(sampleWeight: Double) -> [DegeneratePart] {
         let d = dimension
-        let covariancePerComponent = covarianceType == .tied ? 0 : covarianceType.parameterCount(componentCount: 1, dimension: d)
+        let structure = covarianceType.structure
+        let shared = structure.componentStride(dimension: d) == nil
+        let covariancePerComponent = shared ? 0 : covarianceType.parameterCount(componentCount: 1, dimension: d)
         var parts = DegeneratePart.sparseComponents(
             weights: weights, sampleWeight: sampleWeight, parametersPerComponent: 1 + d + covariancePerComponent)
         let floor = fitSettings.regularization
         guard floor > 0 else { return parts }
-        for c in 0..<(covarianceType == .tied ? 1 : componentCount) {
-            let smallest: Double
-            switch covarianceType {
-            case .spherical: smallest = covarianceParameters[c]
-            case .diagonal: smallest = covarianceParameters[(c * d)..<((c + 1) * d)].min() ?? 0
-            case .full, .tied: smallest = covariance(ofComponent: c).symmetricEigenvalues().first ?? 0
-            }
+        for c in 0..<(shared ? 1 : componentCount) {
+            let smallest = structure.smallestEigenvalue(component: c, parameters: covarianceParameters, dimension: d)
             if smallest <= 1.5 * floor { parts.append(.varianceAtFloor(component: c, variance: smallest, floor: floor)) }
         }
         return parts

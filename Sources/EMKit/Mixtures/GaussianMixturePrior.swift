@@ -81,9 +81,9 @@ public struct GaussianMixturePrior: Sendable, Equatable {
     ) throws -> GaussianMixturePrior {
         let d = data.dimension
         var (mean, covariance) = try (data.hasMissingValues ? data.meanImputed() : data)
-            .meanAndCovariance(fullRank: covarianceType == .full || covarianceType == .tied)
+            .meanAndCovariance(fullRank: covarianceType.scatterShape == .full)
         let divisor = _pow(Double(k), 2 / Double(d))
-        if covarianceType == .diagonal || covarianceType == .spherical {
+        if covarianceType.scatterShape == .diagonal {
             let meanVariance = (0..<d).reduce(0) { $0 + covariance[$1, $1] } / Double(d)
             covariance = Matrix.identity(d)
             for j in 0..<d { covariance[j, j] = meanVariance }
@@ -131,47 +131,28 @@ public struct GaussianMixturePrior: Sendable, Equatable {
         let total = moments.weights.reduce(0, +)
         var weights = [Double](repeating: 0, count: k)
         var means = Matrix(rowCount: k, columnCount: d)
-        var parameters: [Double] = []
-        var tiedSum = scale.elements
+        var shrinkages = [Double](repeating: 0, count: k)
+        var offsets = [[Double]](repeating: [], count: k)
         for c in 0..<k {
             let n = moments.weights[c]
             guard n + weightPseudoCount > 0 else {
                 throw EMError.degenerateComponent(component: c, iteration: 0, reason: .emptyComponent)
             }
             weights[c] = (n + weightPseudoCount) / (total + Double(k) * weightPseudoCount)
-            let q = kappa * n / (kappa + n)
+            shrinkages[c] = kappa * n / (kappa + n)
             var delta = [Double](repeating: 0, count: d)
             for j in 0..<d {
                 let xbar = n > 0 ? moments.means[c * d + j] : mean[j]
                 means[c, j] = (n * xbar + kappa * mean[j]) / (n + kappa)
                 delta[j] = xbar - mean[j]
             }
-            let w = scatter(c)
-            switch covarianceType {
-            case .full:
-                var block = [Double](repeating: 0, count: d * d)
-                for i in 0..<d {
-                    for j in 0..<d {
-                        block[i * d + j] = (scale[i, j] + w[i * d + j] + q * delta[i] * delta[j]) / (nu + n + Double(d) + 2)
-                    }
-                    block[i * d + i] += lambda
-                }
-                parameters += block
-            case .tied:
-                for i in 0..<d { for j in 0..<d { tiedSum[i * d + j] += w[i * d + j] + q * delta[i] * delta[j] } }
-            case .diagonal:
-                for j in 0..<d {
-                    parameters.append((scale[j, j] + w[j * d + j] + q * delta[j] * delta[j]) / (nu + n + 3) + lambda)
-                }
-            case .spherical:
-                var sum = (0..<d).reduce(0) { $0 + scale[$1, $1] } / Double(d)
-                for j in 0..<d { sum += w[j * d + j] + q * delta[j] * delta[j] }
-                parameters.append(sum / (nu + (n + 1) * Double(d) + 2) + lambda)
-            }
+            offsets[c] = delta
         }
-        if covarianceType == .tied {
-            parameters = tiedSum.map { $0 / (nu + total + Double(k) + Double(d) + 1) }
-            for j in 0..<d { parameters[j * d + j] += lambda }
+        let parameters = withoutActuallyEscaping(scatter) { scatter in
+            covarianceType.structure.posteriorMode(
+                ConjugateCovarianceMoments(
+                    componentCount: k, dimension: d, scale: scale, degreesOfFreedom: nu, regularization: lambda,
+                    counts: moments.weights, total: total, scatter: scatter, shrinkage: shrinkages, offsets: offsets))
         }
         return try GaussianMixture(
             covarianceType: covarianceType, weights: weights, means: means, covarianceParameters: parameters,
@@ -199,25 +180,11 @@ public struct GaussianMixturePrior: Sendable, Equatable {
             let halfLogPrecision = model.halfLogPrecisionDeterminants[c]
             total += -dd / 2 * logTwoPi + dd / 2 * _log(shrinkage) + halfLogPrecision
                 - shrinkage / 2 * model.squaredMahalanobis(component: c, offset: offset)
-            // The covariance's prior; tied covariances have one, counted once.
-            if model.covarianceType == .tied && c > 0 { continue }
+            // The covariance's prior; a shared covariance has one, counted once.
+            let structure = model.covarianceType.structure
+            if structure.componentStride(dimension: d) == nil && c > 0 { continue }
             let halfTrace = model.traceWithPrecision(component: c, scatter: scale.elements) / 2
-            switch model.covarianceType {
-            case .full, .tied:
-                // inverse-Wishart(ν, Λ): (ν/2) log|Λ| − (νd/2) log 2 − log Γ_d(ν/2) − ((ν+d+1)/2) log|Σ| − ½ tr(Σ⁻¹Λ)
-                var logMultivariateGamma = dd * (dd - 1) / 4 * _log(Double.pi)
-                for j in 0..<d { logMultivariateGamma += _lgamma((nu - Double(j)) / 2) }
-                let logDetScale = Cholesky(symmetric: scale.elements, dimension: d)?.logDeterminant ?? 0
-                total += nu / 2 * logDetScale - nu * dd / 2 * _log(2) - logMultivariateGamma + (nu + dd + 1) * halfLogPrecision - halfTrace
-            case .diagonal:
-                // Π inverse-gamma(σ²ⱼ | ν/2, Λⱼⱼ/2)
-                for j in 0..<d { total += nu / 2 * _log(scale[j, j] / 2) - _lgamma(nu / 2) }
-                total += (nu / 2 + 1) * 2 * halfLogPrecision - halfTrace
-            case .spherical:
-                // inverse-gamma(σ² | ν/2, tr Λ/(2d)); tr(Σ⁻¹Λ) = tr Λ/σ²
-                let rate = (0..<d).reduce(0) { $0 + scale[$1, $1] } / (2 * dd)
-                total += nu / 2 * _log(rate) - _lgamma(nu / 2) + (nu / 2 + 1) * 2 * halfLogPrecision / dd - halfTrace / dd
-            }
+            total += structure.logPriorDensity(halfLogPrecision: halfLogPrecision, halfTrace: halfTrace, scale: scale, degreesOfFreedom: nu)
         }
         return total
     }

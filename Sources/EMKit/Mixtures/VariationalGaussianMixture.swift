@@ -188,48 +188,11 @@ extension VariationalGaussianMixture {
             deltas[c] = (0..<d).map { moments.means[c * d + $0] - prior.mean[$0] }
             for j in 0..<d { means[c, j] = (beta0 * prior.mean[j] + counts[c] * moments.means[c * d + j]) / beta[c] }
         }
-        let psi = prior.covariance
-        var nu: [Double]
-        var parameters: [Double] = []
-        switch covarianceType {
-        case .full:
-            nu = counts.map { prior.degreesOfFreedom + $0 }
-            for c in 0..<k {
-                let scatter = moments.scatterMatrix(group: c)
-                let shrink = counts[c] * beta0 / beta[c]
-                for i in 0..<d {
-                    for j in 0..<d {
-                        let ridge = i == j ? counts[c] * r : 0
-                        parameters.append((psi[i, j] + scatter[i * d + j] + ridge + shrink * deltas[c][i] * deltas[c][j]) / nu[c])
-                    }
-                }
-            }
-        case .tied:
-            let shared = prior.degreesOfFreedom + total / Double(k)
-            nu = Array(repeating: shared, count: k)
-            var sum = psi.elements
-            for c in 0..<k {
-                let scatter = moments.scatterMatrix(group: c)
-                let shrink = beta0 / Double(k) * counts[c] / beta[c]
-                for i in 0..<(d * d) { sum[i] += scatter[i] / Double(k) + shrink * deltas[c][i / d] * deltas[c][i % d] }
-            }
-            for j in 0..<d { sum[j * d + j] += total / Double(k) * r }
-            parameters = sum.map { $0 / shared }
-        case .diagonal, .spherical:
-            nu = counts.map { prior.degreesOfFreedom + $0 }
-            let meanPsi = (0..<d).reduce(0) { $0 + psi[$1, $1] } / dd
-            for c in 0..<k {
-                let shrink = counts[c] * beta0 / beta[c]
-                let variances = (0..<d).map { j in
-                    moments.scatter[c * d + j] + counts[c] * r + shrink * deltas[c][j] * deltas[c][j]
-                }
-                if covarianceType == .diagonal {
-                    for j in 0..<d { parameters.append((psi[j, j] + variances[j]) / nu[c]) }
-                } else {
-                    parameters.append((meanPsi + variances.reduce(0, +) / dd) / nu[c])
-                }
-            }
-        }
+        let (parameters, nu) = covarianceType.structure.variationalUpdate(
+            VariationalCovarianceMoments(
+                componentCount: k, dimension: d, priorCovariance: prior.covariance, priorDegreesOfFreedom: prior.degreesOfFreedom,
+                priorMeanPrecision: beta0, regularization: r, counts: counts, total: total, meanPrecisions: beta, offsets: deltas,
+                scatter: { moments.scatterMatrix(group: $0) }, scatterDiagonal: { moments.scatterDiagonal(group: $0) }))
         // The weight distribution and E[log πₖ].
         var first: [Double]
         var rest: [Double] = []
@@ -368,7 +331,7 @@ extension VariationalGaussianMixture: EMModel {
             return -value
         }
         var wishart = 0.0
-        if covarianceType == .tied {
+        if covarianceType.structure.componentStride(dimension: dimension) == nil {
             wishart = Double(k) * logWishartNormalizer(0)
         } else {
             for c in 0..<k { wishart += logWishartNormalizer(c) }
