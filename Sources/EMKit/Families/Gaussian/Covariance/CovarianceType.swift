@@ -2,7 +2,7 @@
 ///
 /// With `d` dimensions and `K` components, the free covariance parameters are
 /// `K·d(d+1)/2` (full), `K·d` (diagonal), `K` (spherical) and `d(d+1)/2` (tied). Each case is
-/// implemented by one `CovarianceStructure` in `Sources/EMKit/Covariance/`.
+/// implemented by one `CovarianceStructure` in `Sources/EMKit/Families/Gaussian/Covariance/`.
 public enum CovarianceType: String, Sendable, CaseIterable, Codable {
     /// Each component has its own unrestricted covariance matrix.
     case full
