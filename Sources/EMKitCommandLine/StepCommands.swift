@@ -6,11 +6,13 @@ extension EMKitCommand {
     struct EStep: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "estep",
-            abstract: "Compute the E-step statistics of a Gaussian mixture on one part of the data (for distributed fits).",
+            abstract: "Compute the E-step statistics of a mixture on one part of the data (for distributed fits).",
             discussion: """
                 Writes the statistics of every chunk of the data, exactly (a binary EMKSTATS file). \
                 Parts cut at multiples of --rows-per-chunk rows, given in order to 'emkit mstep', \
-                give the same next model, bit for bit, as one process on the whole data.
+                give the same next model, bit for bit, as one process on the whole data. Takes \
+                Gaussian, Student-t, gamma, binomial, Bernoulli, categorical, Poisson and negative \
+                binomial mixture files.
                 """)
 
         @OptionGroup var arguments: ModelDataArguments
@@ -29,15 +31,11 @@ extension EMKitCommand {
 
         func run() throws {
             try FileAccess.refuseOverwriting(inputs: [arguments.model, arguments.data], outputs: [output])
-            let file = try GaussianMixtureFile.read(path: arguments.model)
-            let model = try file.mixture(path: arguments.model)
-            let table = try arguments.dataOptions.read(arguments.data, columns: file.columns)
+            let model = try SteppableModel.read(path: arguments.model)
+            let markers = model.marginalisesMissingValues ? arguments.missing.markers : nil
+            let table = try arguments.dataOptions.read(arguments.data, columns: model.columns, missingMarkers: markers)
             let data = try RowDataset(table.samples, sampleWeights: table.sampleWeights, rowsPerChunk: rowsPerChunk)
-            guard data.dimension == model.dimension else {
-                throw EMError.dimensionMismatch(expected: model.dimension, actual: data.dimension)
-            }
-            let archive = try ChunkStatisticsArchive(expectationOf: model, on: data)
-            try FileAccess.writeAtomically(archive.encoded(), to: output)
+            try FileAccess.writeAtomically(try model.expectation(data), to: output)
         }
     }
 
@@ -45,7 +43,7 @@ extension EMKitCommand {
     struct MStep: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "mstep",
-            abstract: "Merge E-step statistics from 'emkit estep' (in data order) and write the next Gaussian mixture.",
+            abstract: "Merge E-step statistics from 'emkit estep' (in data order) and write the next model.",
             discussion: "Prints the mean log-likelihood of the model the statistics were computed under.")
 
         @Argument(help: ArgumentHelp("The model the statistics were computed under.", valueName: "model.json"))
@@ -59,29 +57,9 @@ extension EMKitCommand {
 
         func run() throws {
             try FileAccess.refuseOverwriting(inputs: [model] + parts, outputs: [output])
-            let file = try GaussianMixtureFile.read(path: model)
-            let current = try file.mixture(path: model)
-            var chunks: [ChunkStatisticsArchive<GaussianMixtureStatistics>.Chunk] = []
-            for part in parts {
-                do {
-                    chunks += try ChunkStatisticsArchive<GaussianMixtureStatistics>(decoding: FileAccess.readAll(part)).chunks
-                } catch let error as StatisticsArchiveError {
-                    throw DataError.unreadable(path: part, reason: error.description)
-                }
-            }
-            let empty = current.emptyStatistics()
-            for chunk in chunks {
-                let moments = chunk.statistics.moments
-                guard moments.groupCount == current.componentCount, moments.dimension == current.dimension,
-                    moments.scatterShape == empty.moments.scatterShape
-                else {
-                    throw ValidationError("the statistics are for another model than \(model): compute them with it")
-                }
-            }
-            let (statistics, likelihood) = ChunkStatisticsArchive(chunks: chunks).merged(into: empty)
-            guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
-            let next = try current.maximized(from: statistics)
-            try FileAccess.writeAtomically(try GaussianMixtureFile(next, columns: file.columns).encoded(), to: output)
+            let current = try SteppableModel.read(path: model)
+            let (next, likelihood) = try current.maximization(try parts.map { ($0, try FileAccess.readAll($0)) })
+            try FileAccess.writeAtomically(next, to: output)
             print("mean log-likelihood \(likelihood.logLikelihood / likelihood.sampleWeight) nats per sample over \(Format.count(likelihood.sampleWeight)) samples")
         }
     }

@@ -63,6 +63,60 @@ struct DistributedStatisticsTests {
         #expect(swapped.status == 0)
     }
 
+    @Test("estep and mstep take the discrete-family, gamma and Student-t mixtures too; another model's statistics are refused")
+    func otherKinds() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        /// Fits a few iterations, writes the model, runs estep on two parts and mstep on both, and
+        /// checks the next model file against the in-process M-step's.
+        func check<Model: EMModel>(
+            _ name: String, data file: String, model: Model, encode: (Model) throws -> [UInt8]
+        ) throws where Model.Dataset == RowDataset, Model.Statistics: PortableStatistics {
+            let lines = try String(contentsOfFile: Fixtures.path(file), encoding: .utf8).split(separator: "\n").map(String.init)
+            let modelPath = directory.appendingPathComponent("\(name).json").path
+            try FileAccess.writeAtomically(try encode(model), to: modelPath)
+            var parts: [String] = []
+            let cut = 64 * ((lines.count - 1) / 128)
+            for (index, range) in [1..<(cut + 1), (cut + 1)..<lines.count].enumerated() {
+                let part = directory.appendingPathComponent("\(name)\(index).csv").path
+                try Data(([lines[0]] + lines[range]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: part))
+                let statistics = directory.appendingPathComponent("\(name)\(index).stats").path
+                let result = try CommandRunner.run(["estep", modelPath, part, "--rows-per-chunk", "64", "-o", statistics])
+                #expect(result.status == 0, "\(name): \(result.standardError)")
+                parts.append(statistics)
+            }
+            let next = directory.appendingPathComponent("\(name)-next.json").path
+            let result = try CommandRunner.run(["mstep", modelPath] + parts + ["-o", next])
+            #expect(result.status == 0, "\(name): \(result.standardError)")
+            let data = try RowDataset(try CSVReader.read(path: Fixtures.path(file)).samples, rowsPerChunk: 64)
+            let local = try ChunkedExpectation.run(model, on: data, threadCount: 2)
+            #expect(try FileAccess.readAll(next) == encode(try model.maximized(from: local.statistics)), "\(name): the next model differs")
+        }
+        func fitted<Component: MixtureComponent>(_ family: Component.Type, _ file: String, k: Int) throws -> FiniteMixture<Component> {
+            var options = FiniteMixture<Component>.FitOptions(componentCount: k)
+            options.em = EMOptions(tolerance: 0, maxIterations: 2, seed: 1)
+            return try FiniteMixture<Component>.fit(RowDataset(try CSVReader.read(path: Fixtures.path(file)).samples), options: options).model
+        }
+        let poisson = try fitted(Poisson.self, "poisson.csv", k: 2)
+        try check("poisson", data: "poisson.csv", model: poisson) { try FiniteMixtureFile($0).encoded() }
+        let negativeBinomial = try fitted(NegativeBinomial.self, "negative_binomial.csv", k: 2)
+        try check("negative-binomial", data: "negative_binomial.csv", model: negativeBinomial) { try FiniteMixtureFile($0).encoded() }
+        let gamma = try GammaMixture.fit(
+            RowDataset(try CSVReader.read(path: Fixtures.path("gamma.csv")).samples), componentCount: 2,
+            options: EMOptions(tolerance: 0, maxIterations: 2, seed: 1)).model
+        try check("gamma", data: "gamma.csv", model: gamma) { try GammaMixtureFile($0).encoded() }
+
+        // Statistics of a two-component model given to mstep with a three-component one.
+        let three = try fitted(Poisson.self, "poisson.csv", k: 3)
+        let threePath = directory.appendingPathComponent("three.json").path
+        try FileAccess.writeAtomically(try FiniteMixtureFile(three).encoded(), to: threePath)
+        let part = directory.appendingPathComponent("poisson0.stats").path
+        let refused = try CommandRunner.run(["mstep", threePath, part, "-o", directory.appendingPathComponent("x.json").path])
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("poisson0.stats") && refused.standardError.contains("chunk 1 holds the statistics of another model"), "\(refused.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.json").path))
+    }
+
     /// Whether `model`'s E-step statistics on `data`, archived and read back, archive to the same
     /// bytes (every number bit for bit), and give the same M-step.
     static func roundTrips<Model: EMModel>(_ model: Model, _ data: Model.Dataset) throws -> Bool

@@ -7,6 +7,12 @@ public protocol StatisticsArchivable: Sendable {
     ///
     /// - Throws: `StatisticsArchiveError` when the bytes end early or hold impossible sizes.
     init(from reader: inout StatisticsReader) throws
+
+    /// Whether this value has the shape of `other` (as many components, states, columns; the same
+    /// scatter shape), so that the two can be merged: what a reader of statistics from elsewhere
+    /// checks against the model's empty statistics before merging. A value read back is
+    /// consistent with itself; this compares it with the model's.
+    func hasShape(of other: Self) -> Bool
 }
 
 /// Sufficient statistics that can leave the process, so that E-steps computed elsewhere (another
@@ -19,6 +25,8 @@ public protocol PortableStatistics: SufficientStatistics, StatisticsArchivable {
 extension Double: StatisticsArchivable {
     public func write(to writer: inout StatisticsWriter) { writer.write(self) }
     public init(from reader: inout StatisticsReader) throws { self = try reader.readDouble() }
+    /// Every number has the shape of every other.
+    public func hasShape(of other: Double) -> Bool { true }
 }
 
 extension Array: StatisticsArchivable where Element: StatisticsArchivable {
@@ -34,6 +42,11 @@ extension Array: StatisticsArchivable where Element: StatisticsArchivable {
         elements.reserveCapacity(count)
         for _ in 0..<count { elements.append(try Element(from: &reader)) }
         self = elements
+    }
+
+    /// As many elements, each of the shape of its counterpart.
+    public func hasShape(of other: [Element]) -> Bool {
+        count == other.count && zip(self, other).allSatisfy { $0.hasShape(of: $1) }
     }
 }
 
@@ -218,6 +231,17 @@ public struct ChunkStatisticsArchive<Statistics: PortableStatistics>: Sendable {
         }
         guard reader.isAtEnd else { throw StatisticsArchiveError(reason: "bytes follow the last chunk") }
         self.chunks = chunks
+    }
+
+    /// Checks that every chunk has the shape of `empty` (the model's empty statistics), so that
+    /// merging cannot mix in the statistics of another model.
+    ///
+    /// - Throws: `StatisticsArchiveError` naming the first chunk of another shape.
+    public func requireShape(of empty: Statistics) throws {
+        if let index = chunks.firstIndex(where: { !$0.statistics.hasShape(of: empty) }) {
+            throw StatisticsArchiveError(
+                reason: "chunk \(index + 1) holds the statistics of another model (other components, states or columns)")
+        }
     }
 
     private static var magic: String { "EMKSTATS" }

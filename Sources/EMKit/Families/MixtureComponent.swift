@@ -78,8 +78,9 @@ extension MixtureComponent {
     }
 }
 
-/// The statistics of one mixture component: mergeable and scalable.
-public protocol ComponentStatistics: Sendable, Equatable {
+/// The statistics of one mixture component: mergeable, scalable and exactly serialisable (so
+/// that E-steps can run in other processes).
+public protocol ComponentStatistics: StatisticsArchivable, Equatable {
     /// The total weight accumulated.
     var weight: Double { get }
     /// Adds the statistics of other data.
@@ -160,6 +161,9 @@ func countProblem(in row: UnsafePointer<Double>, dimension: Int, family: String)
 }
 
 extension WeightedSums: StatisticsArchivable {
+    /// As many sums.
+    public func hasShape(of other: WeightedSums) -> Bool { sums.count == other.sums.count }
+
     public func write(to writer: inout StatisticsWriter) {
         writer.write(weight)
         writer.write(sums)

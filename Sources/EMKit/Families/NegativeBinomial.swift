@@ -220,6 +220,9 @@ public struct CountHistograms: ComponentStatistics {
 }
 
 extension CountHistograms: StatisticsArchivable {
+    /// As many columns.
+    public func hasShape(of other: CountHistograms) -> Bool { histograms.count == other.histograms.count }
+
     /// The weight, the number of features, then each feature's counts (increasing) and their weights.
     public func write(to writer: inout StatisticsWriter) {
         writer.write(weight)

@@ -231,6 +231,9 @@ extension EMResult where Model == KMeans {
 extension KMeans.Statistics: PortableStatistics {
     public static var archiveKind: String { "k-means" }
 
+    /// Moments of the same shape.
+    public func hasShape(of other: KMeans.Statistics) -> Bool { moments.hasShape(of: other.moments) }
+
     public func write(to writer: inout StatisticsWriter) {
         moments.write(to: &writer)
         farthest.write(to: &writer)

@@ -21,9 +21,7 @@ public func fuzzStatisticsArchive(_ data: UnsafePointer<UInt8>?, _ size: Int) ->
     }
     // What mstep accepts: chunks of this model's shape.
     let empty = model.emptyStatistics()
-    guard archive.chunks.allSatisfy({ $0.statistics.moments.groupCount == 2 && $0.statistics.moments.dimension == 2
-        && $0.statistics.moments.scatterShape == empty.moments.scatterShape })
-    else { return 0 }
+    guard (try? archive.requireShape(of: empty)) != nil else { return 0 }
     let (statistics, _) = archive.merged(into: empty)
     if let next = try? model.maximized(from: statistics) {
         FuzzInput.requireFinite(next.weights + next.means.elements, "GaussianMixture.maximized")

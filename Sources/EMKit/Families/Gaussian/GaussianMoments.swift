@@ -143,6 +143,11 @@ public struct GaussianMoments: Sendable, Equatable {
 }
 
 extension GaussianMoments: StatisticsArchivable {
+    /// The same group count, dimension and scatter shape.
+    public func hasShape(of other: GaussianMoments) -> Bool {
+        groupCount == other.groupCount && dimension == other.dimension && scatterShape == other.scatterShape
+    }
+
     /// Writes the moments exactly (`StatisticsArchivable`).
     public func write(to writer: inout StatisticsWriter) {
         writer.write(groupCount)

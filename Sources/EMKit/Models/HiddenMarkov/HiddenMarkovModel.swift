@@ -95,6 +95,12 @@ public struct HMMStatistics<Emission: HMMEmission>: SufficientStatistics {
 extension HMMStatistics: StatisticsArchivable, PortableStatistics where Emission.Statistics: StatisticsArchivable {
     public static var archiveKind: String { "hmm-" + Emission.familyName }
 
+    /// As many states, and emission statistics of the same shape.
+    public func hasShape(of other: HMMStatistics) -> Bool {
+        startCounts.count == other.startCounts.count && transitionCounts.count == other.transitionCounts.count
+            && emission.hasShape(of: other.emission)
+    }
+
     public func write(to writer: inout StatisticsWriter) {
         writer.write(startCounts)
         writer.write(transitionCounts)

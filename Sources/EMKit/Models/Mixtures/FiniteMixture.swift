@@ -100,8 +100,10 @@ public struct FiniteMixtureStatistics<Statistics: ComponentStatistics>: Scalable
     }
 }
 
-extension FiniteMixtureStatistics: StatisticsArchivable, PortableStatistics where Statistics: StatisticsArchivable {
+extension FiniteMixtureStatistics: StatisticsArchivable, PortableStatistics {
     public static var archiveKind: String { "finite-mixture" }
+    /// As many components, each of the shape of its counterpart.
+    public func hasShape(of other: FiniteMixtureStatistics) -> Bool { components.hasShape(of: other.components) }
     public func write(to writer: inout StatisticsWriter) { components.write(to: &writer) }
     public init(from reader: inout StatisticsReader) throws { components = try [Statistics](from: &reader) }
 }

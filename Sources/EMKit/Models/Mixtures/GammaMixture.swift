@@ -113,6 +113,11 @@ public struct GammaMixtureStatistics: SufficientStatistics {
 extension GammaMixtureStatistics: PortableStatistics {
     public static var archiveKind: String { "gamma-mixture" }
 
+    /// As many components.
+    public func hasShape(of other: GammaMixtureStatistics) -> Bool {
+        counts.count == other.counts.count && sums.count == other.sums.count && logSums.count == other.logSums.count
+    }
+
     public func write(to writer: inout StatisticsWriter) {
         writer.write(counts)
         writer.write(sums)

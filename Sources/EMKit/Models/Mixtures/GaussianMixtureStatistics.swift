@@ -40,6 +40,9 @@ public struct GaussianMixtureStatistics: ScalableStatistics, Equatable {
 extension GaussianMixtureStatistics: PortableStatistics {
     public static var archiveKind: String { "gaussian-mixture" }
 
+    /// Moments of the same shape (the reader has checked the rest against them).
+    public func hasShape(of other: GaussianMixtureStatistics) -> Bool { moments.hasShape(of: other.moments) }
+
     public func write(to writer: inout StatisticsWriter) {
         moments.write(to: &writer)
         worstFitted.write(to: &writer)

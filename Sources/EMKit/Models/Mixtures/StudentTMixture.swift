@@ -130,6 +130,12 @@ public struct StudentTMixtureStatistics: SufficientStatistics {
 extension StudentTMixtureStatistics: PortableStatistics {
     public static var archiveKind: String { "student-t-mixture" }
 
+    /// Moments of the same shape and as many components.
+    public func hasShape(of other: StudentTMixtureStatistics) -> Bool {
+        moments.hasShape(of: other.moments) && responsibilityTotals.count == other.responsibilityTotals.count
+            && logWeightTerms.count == other.logWeightTerms.count
+    }
+
     public func write(to writer: inout StatisticsWriter) {
         moments.write(to: &writer)
         writer.write(responsibilityTotals)

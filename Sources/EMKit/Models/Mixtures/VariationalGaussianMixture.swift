@@ -260,6 +260,9 @@ public struct VariationalGaussianMixtureStatistics: SufficientStatistics {
 extension VariationalGaussianMixtureStatistics: PortableStatistics {
     public static var archiveKind: String { "variational-gaussian-mixture" }
 
+    /// Moments of the same shape.
+    public func hasShape(of other: VariationalGaussianMixtureStatistics) -> Bool { moments.hasShape(of: other.moments) }
+
     public func write(to writer: inout StatisticsWriter) {
         moments.write(to: &writer)
         writer.write(logNormalizer)

@@ -37,6 +37,10 @@ public struct WorstFittedSamples: Sendable, Equatable {
 }
 
 extension WorstFittedSamples: StatisticsArchivable {
+    /// Any list merges with any other (it keeps its own capacity); the samples' dimension is
+    /// checked by the statistics that hold the list.
+    public func hasShape(of other: WorstFittedSamples) -> Bool { true }
+
     public func write(to writer: inout StatisticsWriter) {
         writer.write(capacity)
         writer.write(samples.count)

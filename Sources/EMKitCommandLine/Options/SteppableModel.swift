@@ -1,0 +1,74 @@
+import EMKit
+
+/// A model file of a kind whose E-step runs on rows, with what `estep` and `mstep` do with it:
+/// Gaussian, Student-t, gamma and the discrete-family mixtures.
+struct SteppableModel {
+    /// The columns the model was fitted on, when recorded.
+    var columns: [String]?
+    /// Whether rows may have missing values (Gaussian mixtures marginalise them).
+    var marginalisesMissingValues: Bool
+    /// The E-step on every chunk of `data`: the archive's bytes.
+    var expectation: (_ data: RowDataset) throws -> [UInt8]
+    /// The parts' archives (bytes, in data order) merged and maximised: the next model file's
+    /// bytes and the current model's log-likelihood over all parts.
+    var maximization: (_ parts: [(path: String, bytes: [UInt8])]) throws -> (model: [UInt8], likelihood: ChunkLikelihood)
+
+    /// Loads the model file at `path`.
+    ///
+    /// - Throws: `DataError.invalidModelFile` for a bad file or a kind without a row E-step.
+    static func read(path: String) throws -> SteppableModel {
+        let kind = try ModelFileDecoding.kind(path: path)
+        switch kind {
+        case "gaussian-mixture":
+            let file = try GaussianMixtureFile.read(path: path)
+            var model = make(try file.mixture(path: path), columns: file.columns) { try GaussianMixtureFile($0, columns: file.columns).encoded() }
+            model.marginalisesMissingValues = true
+            return model
+        case "student-t-mixture":
+            let file = try StudentTMixtureFile.read(path: path)
+            return make(try file.mixture(path: path), columns: file.columns) { try StudentTMixtureFile($0, columns: file.columns).encoded() }
+        case "gamma-mixture":
+            let file = try GammaMixtureFile.read(path: path)
+            return make(try file.mixture(path: path), columns: file.columns) { try GammaMixtureFile($0, columns: file.columns).encoded() }
+        case BinomialMixture.kind: return try finite(Binomial.self, path: path)
+        case BernoulliMixture.kind: return try finite(Bernoulli.self, path: path)
+        case CategoricalMixture.kind: return try finite(Categorical.self, path: path)
+        case PoissonMixture.kind: return try finite(Poisson.self, path: path)
+        case NegativeBinomialMixture.kind: return try finite(NegativeBinomial.self, path: path)
+        default:
+            throw DataError.invalidModelFile(
+                path: path,
+                reason: "'\(kind)' models have no distributed E-step here; estep and mstep take gaussian-mixture, student-t-mixture, "
+                    + "gamma-mixture and the binomial, bernoulli, categorical, poisson and negative-binomial mixtures")
+        }
+    }
+
+    private static func finite<Component: MixtureComponent>(_ type: Component.Type, path: String) throws -> SteppableModel {
+        let file = try FiniteMixtureFile<Component>.read(path: path)
+        return make(try file.mixture(path: path), columns: file.columns) { try FiniteMixtureFile($0, columns: file.columns).encoded() }
+    }
+
+    private static func make<Model: EMModel>(
+        _ model: Model, columns: [String]?, encode: @escaping (Model) throws -> [UInt8]
+    ) -> SteppableModel where Model.Dataset == RowDataset, Model.Statistics: PortableStatistics {
+        SteppableModel(
+            columns: columns, marginalisesMissingValues: false,
+            expectation: { data in try ChunkStatisticsArchive(expectationOf: model, on: data).encoded() },
+            maximization: { parts in
+                var chunks: [ChunkStatisticsArchive<Model.Statistics>.Chunk] = []
+                let empty = model.emptyStatistics()
+                for part in parts {
+                    do {
+                        let archive = try ChunkStatisticsArchive<Model.Statistics>(decoding: part.bytes)
+                        try archive.requireShape(of: empty)
+                        chunks += archive.chunks
+                    } catch let error as StatisticsArchiveError {
+                        throw DataError.unreadable(path: part.path, reason: error.description)
+                    }
+                }
+                let (statistics, likelihood) = ChunkStatisticsArchive(chunks: chunks).merged(into: empty)
+                guard likelihood.sampleWeight > 0 else { throw EMError.noSamples }
+                return (try encode(try model.maximized(from: statistics)), likelihood)
+            })
+    }
+}
