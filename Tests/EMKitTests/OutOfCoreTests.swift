@@ -38,6 +38,48 @@ struct OutOfCoreTests {
         }
     }
 
+    @Test("k-means++ keeping per-row distances and recomputing them choose the same centres", arguments: [1, 2, 3, 6])
+    func seedingMethodsAgree(_ count: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(40 + count))
+        let samples = Datasets.seed004Mixture.sample(count: 700, using: &generator).samples
+        let weights = (0..<700).map { $0 % 7 == 0 ? 0 : 0.5 + Double($0 % 5) }
+        for data in [try RowDataset(samples, rowsPerChunk: 64), try RowDataset(samples, sampleWeights: weights, rowsPerChunk: 64)] {
+            var a = SeededGenerator(seed: 9)
+            var b = SeededGenerator(seed: 9)
+            let kept = try KMeansPlusPlus.centreIndices(in: data, count: count, keepingDistances: true, using: &a)
+            let recomputed = try KMeansPlusPlus.centreIndices(in: data, count: count, keepingDistances: false, using: &b)
+            #expect(kept == recomputed && kept.count == count)
+            #expect(a.next() == b.next(), "both drew the same random numbers")
+        }
+    }
+
+    @Test("--max-memory holds during initialisation: a streamed fit keeps nothing per row, also with holes")
+    func initialisationMemory() throws {
+        // 600 000 rows × 4 (19 MB): k-means++'s per-row distances would be 14 MB, a filled copy
+        // of the data with holes 19 MB. A 2 000-row file measures what the process needs anyway.
+        func peak(_ rows: Int, holes: Bool) throws -> Double {
+            var generator = SeededGenerator(seed: 8)
+            var samples = Datasets.seed004Mixture.sample(count: rows, using: &generator).samples
+            samples = Matrix(rowCount: rows, columnCount: 4, elements: (0..<(rows * 4)).map { i in
+                let value = samples[i / 4, i % 2] + Double(i % 4)
+                return holes && i % 4 == 3 && (i / 4) % 10 == 0 ? .nan : value
+            })
+            let path = temporaryPath("memory.npy")
+            try FileAccess.writeAtomically(NumpyReader.encode(samples), to: path)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let result = try CommandRunner.run(["fit", path, "-k", "3", "--max-memory", "1M", "--max-iterations", "1", "--report-timing", "--quiet"])
+            #expect(result.status == 0 || result.status == 2, "\(result.standardError)")
+            let line = result.standardError.split(separator: "\n").first { $0.contains("peakResidentBytes") } ?? ""
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return (record?["peakResidentBytes"] as? Double) ?? .infinity
+        }
+        let floor = try peak(2000, holes: false)
+        for holes in [false, true] {
+            let large = try peak(600_000, holes: holes)
+            #expect(large - floor < 6e6, "holes \(holes): \(large) bytes at peak, \(floor) for 2 000 rows")
+        }
+    }
+
     @Test("a CSV file converted and streamed gives the in-memory result, bit for bit")
     func streamedCSV() throws {
         let samples = Self.data()

@@ -149,11 +149,13 @@ public struct RowDataset: EMDataset {
         Matrix(rowCount: indices.count, columnCount: dimension, elements: try indices.flatMap { try row($0) })
     }
 
-    /// A copy in memory with every missing value replaced by its column's (weighted) mean and the
-    /// rows with nothing observed left out: what initialisers see when values are missing.
+    /// The rows with every missing value replaced by its column's (weighted) mean, and the rows
+    /// with nothing observed weighted 0 (left out): what initialisers see when values are
+    /// missing. A view, not a copy: the rows are filled a chunk at a time as they are read; only
+    /// when some row has nothing observed does it hold one weight per row.
     ///
     /// - Throws: what the source throws on reading.
-    public func meanImputed() throws -> RowDataset {
+    public func meanFilled() throws -> RowDataset {
         let d = dimension
         var sums = [Double](repeating: 0, count: d)
         var counts = [Double](repeating: 0, count: d)
@@ -167,19 +169,18 @@ public struct RowDataset: EMDataset {
             }
         }
         let columnMeans = (0..<d).map { counts[$0] > 0 ? sums[$0] / counts[$0] : 0 }
-        var elements: [Double] = []
-        var weights: [Double] = []
-        try forEachChunk { start, count, rows, _ in
-            for b in 0..<count {
-                let x = rows + b * d
-                if (0..<d).allSatisfy({ x[$0].isNaN }) { continue }
-                for j in 0..<d { elements.append(x[j].isNaN ? columnMeans[j] : x[j]) }
-                weights.append(weight(start + b))
+        var weights = sampleWeights
+        if emptyRowCount > 0 {
+            var filled = (0..<sampleCount).map { weight($0) }
+            try forEachChunk { start, count, rows, _ in
+                for b in 0..<count where (0..<d).allSatisfy({ rows[b * d + $0].isNaN }) { filled[start + b] = 0 }
             }
+            weights = filled
         }
-        return try RowDataset(
-            Matrix(rowCount: weights.count, columnCount: d, elements: elements),
-            sampleWeights: sampleWeights == nil ? nil : weights, rowsPerChunk: rowsPerChunk)
+        let view = MappedRows(base: source, columnCount: d) { x, filled in
+            for j in 0..<d { filled[j] = x[j].isNaN ? columnMeans[j] : x[j] }
+        }
+        return try RowDataset(source: view, sampleWeights: weights, rowsPerChunk: rowsPerChunk)
     }
 
     /// The weight of row `index` (1 when unweighted).

@@ -61,3 +61,30 @@ public struct Float32Rows: RowSource {
         }
     }
 }
+
+/// The rows of another source, each mapped to `columnCount` values as it is read: a view that
+/// holds no copy (the seeding features of count rows; rows with their holes filled).
+struct MappedRows: RowSource {
+    /// The rows mapped.
+    let base: any RowSource
+    /// Values per mapped row.
+    let columnCount: Int
+    /// Writes the `columnCount` values of one mapped row from one row of `base`.
+    let transform: @Sendable (_ row: UnsafePointer<Double>, _ mapped: UnsafeMutablePointer<Double>) -> Void
+
+    var rowCount: Int { base.rowCount }
+    /// The base's: the mapped rows are computed a chunk at a time.
+    var residentBytes: Int { base.residentBytes }
+
+    func withRows<R>(_ range: Range<Int>, _ body: (UnsafePointer<Double>) throws -> R) throws -> R {
+        let width = columnCount
+        let baseWidth = base.columnCount
+        return try base.withRows(range) { rows in
+            try withUnsafeTemporaryAllocation(of: Double.self, capacity: max(range.count * width, 1)) { buffer in
+                let mapped = buffer.baseAddress.unsafelyUnwrapped
+                for r in 0..<range.count { transform(rows + r * baseWidth, mapped + r * width) }
+                return try body(UnsafePointer(mapped))
+            }
+        }
+    }
+}

@@ -103,40 +103,53 @@ extension FiniteMixture {
     ) throws -> FiniteMixture {
         let k = options.componentCount
         let d = data.dimension
-        var responsibilities: (Int, UnsafePointer<Double>) -> [Double]
+        /// Adds every row with the responsibilities `assign` writes for it (`[K]`; called in row order).
+        func accumulate(_ assign: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) throws -> FiniteMixtureStatistics<Component.Statistics> {
+            var statistics = FiniteMixtureStatistics<Component.Statistics>(
+                components: (0..<k).map { _ in Component.emptyStatistics(dimension: d) })
+            let r = UnsafeMutablePointer<Double>.allocate(capacity: k)
+            defer { r.deallocate() }
+            try data.forEachChunk { _, count, rows, weights in
+                for b in 0..<count {
+                    let x = rows + b * d
+                    let w = weights?[b] ?? 1
+                    assign(x, r)
+                    for c in 0..<k where r[c] * w > 0 {
+                        Component.accumulate(x, weight: r[c] * w, into: &statistics.components[c])
+                    }
+                }
+            }
+            return statistics
+        }
+        let statistics: FiniteMixtureStatistics<Component.Statistics>
         switch options.initialization {
         case .parameters(let given):
             var start = given
             start.fitSettings = options.settings
             return start
         case .randomResponsibilities:
-            var values = (0..<(data.sampleCount * k)).map { _ in generator.nextUnitInterval() }
-            for n in 0..<data.sampleCount {
-                let sum = values[(n * k)..<((n + 1) * k)].reduce(0, +)
-                for c in 0..<k { values[n * k + c] /= sum }
+            // Drawn row by row as the rows are read: K uniform numbers, normalised.
+            statistics = try accumulate { _, r in
+                for c in 0..<k { r[c] = generator.nextUnitInterval() }
+                var sum = 0.0
+                for c in 0..<k { sum += r[c] }
+                for c in 0..<k { r[c] /= sum }
             }
-            responsibilities = { row, _ in Array(values[(row * k)..<((row + 1) * k)]) }
         case .kMeans:
-            var features: [Double] = []
-            try data.forEachChunk { _, count, rows, _ in
-                for b in 0..<count { features += Component.seedingFeatures(of: rows + b * d, dimension: d) }
-            }
-            let width = features.count / data.sampleCount
-            let featureData = try RowDataset(
-                Matrix(rowCount: data.sampleCount, columnCount: width, elements: features), sampleWeights: data.sampleWeights)
-            let lloyd = try KMeans.seededLloyd(featureData, clusterCount: k, threadCount: options.em.threadCount, using: &generator)
-            let labels = try lloyd.predict(Matrix(rowCount: data.sampleCount, columnCount: width, elements: features))
-            responsibilities = { row, _ in (0..<k).map { $0 == labels[row] ? 1 : 0 } }
-        }
-        var statistics = FiniteMixtureStatistics<Component.Statistics>(
-            components: (0..<k).map { _ in Component.emptyStatistics(dimension: d) })
-        try data.forEachChunk { start, count, rows, weights in
-            for b in 0..<count {
-                let x = rows + b * d
-                let w = weights?[b] ?? 1
-                let r = responsibilities(start + b, x)
-                for c in 0..<k where r[c] * w > 0 {
-                    Component.accumulate(x, weight: r[c] * w, into: &statistics.components[c])
+            // k-means on the rows' seeding features, read through a view (no copy of the data).
+            let width = Component.seedingFeatures(of: try data.row(0), dimension: d).count
+            let features = try RowDataset(
+                source: MappedRows(base: data.source, columnCount: width) { x, mapped in
+                    for (j, value) in Component.seedingFeatures(of: x, dimension: d).enumerated() { mapped[j] = value }
+                },
+                sampleWeights: data.sampleWeights)
+            let lloyd = try KMeans.seededLloyd(features, clusterCount: k, threadCount: options.em.threadCount, using: &generator)
+            statistics = try lloyd.centroids.elements.withUnsafeBufferPointer { centroids in
+                try accumulate { x, r in
+                    let nearest = Component.seedingFeatures(of: x, dimension: d).withUnsafeBufferPointer {
+                        lloyd.nearest($0.baseAddress.unsafelyUnwrapped, centroids: centroids.baseAddress.unsafelyUnwrapped).cluster
+                    }
+                    for c in 0..<k { r[c] = c == nearest ? 1 : 0 }
                 }
             }
         }

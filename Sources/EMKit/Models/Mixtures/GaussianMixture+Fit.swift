@@ -99,8 +99,8 @@ extension GaussianMixture {
             }
         }
         // With missing values, the initialiser sees the rows with their holes filled by column
-        // means (one copy, made only for data with holes).
-        let initialData = data.hasMissingValues ? try data.meanImputed() : data
+        // means, through a view (no copy of the data).
+        let initialData = data.hasMissingValues ? try data.meanFilled() : data
         if case .parameters = options.initialization {} else {
             let distinct = try initialData.distinctRowCount(upTo: k + 1)
             guard distinct >= k else { throw EMError.tooManyComponents(components: k, samples: distinct) }
@@ -225,13 +225,12 @@ extension GaussianMixture {
                 entropyTerm(row, responsibilities)
             }
         case .randomResponsibilities:
-            var values = (0..<(data.sampleCount * k)).map { _ in Double.random(in: 0..<1, using: &generator) }
-            for n in 0..<data.sampleCount {
-                let sum = values[(n * k)..<((n + 1) * k)].reduce(0, +)
-                for c in 0..<k { values[n * k + c] /= sum }
-            }
+            // Drawn row by row as the rows are read (no N × K array): K uniform numbers, normalised.
             try accumulate(data, into: &accumulator) { row, _, responsibilities in
-                for c in 0..<k { responsibilities[c] = values[row * k + c] }
+                for c in 0..<k { responsibilities[c] = Double.random(in: 0..<1, using: &generator) }
+                var sum = 0.0
+                for c in 0..<k { sum += responsibilities[c] }
+                for c in 0..<k { responsibilities[c] /= sum }
                 entropyTerm(row, responsibilities)
             }
         case .parameters, .randomFromData:

@@ -80,7 +80,7 @@ public struct GaussianMixturePrior: Sendable, Equatable {
         for data: RowDataset, componentCount k: Int, covarianceType: CovarianceType
     ) throws -> GaussianMixturePrior {
         let d = data.dimension
-        var (mean, covariance) = try (data.hasMissingValues ? data.meanImputed() : data)
+        var (mean, covariance) = try (data.hasMissingValues ? data.meanFilled() : data)
             .meanAndCovariance(fullRank: covarianceType.scatterShape == .full)
         let divisor = _pow(Double(k), 2 / Double(d))
         if covarianceType.scatterShape == .diagonal {
