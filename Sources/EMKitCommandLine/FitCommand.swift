@@ -273,9 +273,12 @@ extension EMKitCommand.Fit {
         if let initFrom { start = try StudentTMixtureFile.read(path: initFrom).mixture(path: initFrom) }
         let clock = ContinuousClock()
         let started = clock.now
-        let fit = try StudentTMixture.fit(
-            opened.dataset, componentCount: components, start: start, regularization: regularization ?? 1e-6,
-            squarem: em.usesSQUAREM(), options: em.emOptions)
+        var options = StudentTMixture.FitOptions(componentCount: components)
+        options.start = start
+        options.regularization = regularization ?? 1e-6
+        options.squarem = em.usesSQUAREM()
+        options.em = em.emOptions
+        let fit = try StudentTMixture.fit(opened.dataset, options: options)
         report(fit, started: started, clock: clock)
         let record = ModelRecord.fitRecord(
             for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)
@@ -302,7 +305,10 @@ extension EMKitCommand.Fit {
     func fitGamma(_ opened: OpenedData) throws {
         let clock = ContinuousClock()
         let started = clock.now
-        let fit = try GammaMixture.fit(opened.dataset, componentCount: components, options: em.emOptions, squarem: em.usesSQUAREM())
+        var options = GammaMixture.FitOptions(componentCount: components)
+        options.squarem = em.usesSQUAREM()
+        options.em = em.emOptions
+        let fit = try GammaMixture.fit(opened.dataset, options: options)
         report(fit, started: started, clock: clock)
         let record = ModelRecord.fitRecord(
             for: fit, parameterCount: fit.model.parameterCount, samples: opened.dataset.sampleCount, seed: em.seed, restarts: em.restarts)

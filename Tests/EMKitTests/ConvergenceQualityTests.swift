@@ -127,7 +127,7 @@ struct ConvergenceQualityTests {
     func studentT() throws {
         for squarem in [false, true] {
             let (quick, _) = try Self.expectDefaultsReachOptimum("faithful K=2 Student-t squarem \(squarem)") { em in
-                try StudentTMixture.fit(try Self.faithful, componentCount: 2, squarem: squarem, options: em)
+                try StudentTMixture.fit(try Self.faithful, options: .init(componentCount: 2, squarem: squarem, em: em))
             }
             // The t mixture contains the Gaussian one (ν → ∞), so it must not fit worse than it does.
             var options = GaussianMixture.FitOptions(componentCount: 2)
@@ -183,7 +183,7 @@ struct ConvergenceQualityTests {
         let data = try RowDataset(try CSVReader.read(path: Fixtures.path("gamma.csv")).samples)
         for squarem in [false, true] {
             try Self.expectDefaultsReachOptimum("gamma K=2 squarem \(squarem)") { em in
-                try GammaMixture.fit(data, componentCount: 2, options: em, squarem: squarem)
+                try GammaMixture.fit(data, options: .init(componentCount: 2, squarem: squarem, em: em))
             }
         }
     }

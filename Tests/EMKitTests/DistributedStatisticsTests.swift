@@ -102,8 +102,7 @@ struct DistributedStatisticsTests {
         let negativeBinomial = try fitted(NegativeBinomial.self, "negative_binomial.csv", k: 2)
         try check("negative-binomial", data: "negative_binomial.csv", model: negativeBinomial) { try FiniteMixtureFile($0).encoded() }
         let gamma = try GammaMixture.fit(
-            RowDataset(try CSVReader.read(path: Fixtures.path("gamma.csv")).samples), componentCount: 2,
-            options: EMOptions(tolerance: 0, maxIterations: 2, seed: 1)).model
+            RowDataset(try CSVReader.read(path: Fixtures.path("gamma.csv")).samples), options: .init(componentCount: 2, em: EMOptions(tolerance: 0, maxIterations: 2, seed: 1))).model
         try check("gamma", data: "gamma.csv", model: gamma) { try GammaMixtureFile($0).encoded() }
 
         // Statistics of a two-component model given to mstep with a three-component one.
@@ -141,12 +140,12 @@ struct DistributedStatisticsTests {
         finiteOptions.em = options
         #expect(try Self.roundTrips(BinomialMixture.fit(binomial, options: finiteOptions).model, binomial))
         let gamma = try RowDataset(Fixtures.csv("gamma"), rowsPerChunk: 40)
-        #expect(try Self.roundTrips(GammaMixture.fit(gamma, componentCount: 2, options: options).model, gamma))
-        #expect(try Self.roundTrips(StudentTMixture.fit(faithful, componentCount: 2, options: options).model, faithful))
+        #expect(try Self.roundTrips(GammaMixture.fit(gamma, options: .init(componentCount: 2, em: options)).model, gamma))
+        #expect(try Self.roundTrips(StudentTMixture.fit(faithful, options: .init(componentCount: 2, em: options)).model, faithful))
         var variational = VariationalGaussianMixture.FitOptions(componentCount: 3)
         variational.em = options
         #expect(try Self.roundTrips(VariationalGaussianMixture.fit(faithful, options: variational).model, faithful))
-        let kMeans = try KMeans.fit(faithful, clusterCount: 2, restarts: 1, maxIterations: 2)
+        let kMeans = try KMeans.fit(faithful, options: .init(componentCount: 2, em: EMOptions(maxIterations: 2)))
         let archive = try ChunkStatisticsArchive(expectationOf: kMeans.model, on: faithful)
         #expect(try ChunkStatisticsArchive<KMeans.Statistics>(decoding: archive.encoded()).encoded() == archive.encoded())
         // HMMs: categorical (the casino), Gaussian and Gaussian-mixture emissions.

@@ -85,7 +85,7 @@ struct GammaMixtureTests {
         let values = try CSVReader.read(path: Fixtures.path(fixture.file), columns: [.name(fixture.column)]).samples
         // The synthetic components overlap, so EM-gradient converges slowly (like EM): run it
         // 3,000 iterations rather than stop on a tolerance the crawl would meet early.
-        let fit = try GammaMixture.fit(RowDataset(values), componentCount: 2, options: EMOptions(tolerance: 0, maxIterations: 3000))
+        let fit = try GammaMixture.fit(RowDataset(values), options: .init(componentCount: 2, em: EMOptions(tolerance: 0, maxIterations: 3000)))
         #expect(fit.warnings.isEmpty, "\(fit.warnings)")
         for (before, after) in zip(fit.history, fit.history.dropFirst()) {
             #expect(after >= before - 1e-13 * abs(before), "log-likelihood fell from \(before) to \(after)")
@@ -103,13 +103,13 @@ struct GammaMixtureTests {
         let fixture = try #require(Self.file.cases.first { $0.name == "synthetic" })
         let values = try CSVReader.read(path: Fixtures.path(fixture.file), columns: [.name(fixture.column)]).samples
         let fast = try GammaMixture.fit(
-            RowDataset(values), componentCount: 2, options: EMOptions(tolerance: 1e-13, maxIterations: 5000), squarem: true)
+            RowDataset(values), options: .init(componentCount: 2, squarem: true, em: EMOptions(tolerance: 1e-13, maxIterations: 5000)))
         let steps = try #require(fast.expectationSteps)
         #expect(fast.converged && fast.warnings.isEmpty)
         expectClose(fast.logLikelihood * Double(values.rowCount), fixture.logLikelihood, relative: 1e-11, "log-likelihood")
         for c in 0..<2 { expectClose(fast.model.shapes[c], fixture.shapes[c], relative: 1e-5, "shape \(c)") }
         // Plain EM-gradient's E-steps to reach the same log-likelihood (history[t] needs t + 1 E-steps).
-        let plain = try GammaMixture.fit(RowDataset(values), componentCount: 2, options: EMOptions(tolerance: 0, maxIterations: 3000))
+        let plain = try GammaMixture.fit(RowDataset(values), options: .init(componentCount: 2, em: EMOptions(tolerance: 0, maxIterations: 3000)))
         let reached = try #require(plain.history.firstIndex { $0 >= fast.logLikelihood })
         #expect(3 * steps <= reached + 1, "SQUAREM \(steps) E-steps, plain EM-gradient \(reached + 1)")
     }
@@ -151,7 +151,7 @@ struct GammaMixtureTests {
     @Test("values that are not positive are refused with their row")
     func hostile() throws {
         let data = try RowDataset(Matrix(rows: [[1.5], [2], [0], [3]]))
-        #expect(performing: { _ = try GammaMixture.fit(data, componentCount: 2) }, throws: { error in
+        #expect(performing: { _ = try GammaMixture.fit(data, options: .init(componentCount: 2)) }, throws: { error in
             "\(error)" == "row 3: a gamma mixture needs positive values, got 0.0"
         })
     }

@@ -295,3 +295,42 @@ struct FailurePathTests {
         #expect(throws: EMError.impossibleSample(row: 1)) { try mixture.accumulate(data.chunk(at: 0), into: &statistics) }
     }
 }
+
+/// One fit API: every mixture fits through `FittableModel` with `componentCount` and the shared
+/// `em` settings, and reports its log-likelihood per sample (what `score` computes).
+@Suite("One fit API")
+struct FittableModelTests {
+    static func fit<Model: FittableModel & Mixture>(
+        _ type: Model.Type, _ data: Matrix, _ configure: (inout Model.FitOptions) -> Void = { _ in }
+    ) throws -> EMResult<Model> where Model.Dataset == RowDataset {
+        var options = try #require(Self.options(for: type))
+        options.em.seed = 3
+        options.em.maxIterations = 40
+        configure(&options)
+        let fit = try Model.fit(try RowDataset(data), options: options)
+        #expect(fit.model.componentCount == 2)
+        expectClose(fit.logLikelihood, try fit.model.score(data), relative: 1e-10, "\(type): per-sample log-likelihood")
+        return fit
+    }
+
+    static func options<Model: FittableModel>(for type: Model.Type) -> Model.FitOptions? {
+        switch type {
+        case is GaussianMixture.Type: return GaussianMixture.FitOptions(componentCount: 2) as? Model.FitOptions
+        case is StudentTMixture.Type: return StudentTMixture.FitOptions(componentCount: 2) as? Model.FitOptions
+        case is GammaMixture.Type: return GammaMixture.FitOptions(componentCount: 2) as? Model.FitOptions
+        case is PoissonMixture.Type: return PoissonMixture.FitOptions(componentCount: 2) as? Model.FitOptions
+        default: return nil
+        }
+    }
+
+    @Test("Gaussian, Student-t, gamma and Poisson mixtures through one generic call")
+    func everyMixture() throws {
+        let faithful = try Fixtures.csv("faithful")
+        _ = try Self.fit(GaussianMixture.self, faithful)
+        _ = try Self.fit(StudentTMixture.self, faithful)
+        _ = try Self.fit(GammaMixture.self, Matrix(rowCount: faithful.rowCount, columnCount: 1, elements: (0..<faithful.rowCount).map { faithful[$0, 1] }))
+        _ = try Self.fit(PoissonMixture.self, try Fixtures.csv("poisson"))
+        let kMeans = try KMeans.fit(try RowDataset(faithful), options: KMeans.FitOptions(componentCount: 2))
+        #expect(kMeans.model.clusterCount == 2)
+    }
+}

@@ -216,7 +216,7 @@ struct GaussianMixtureTests {
 struct KMeansTests {
     @Test("Iris, K = 3, best of 10 starts: within-cluster sum of squares 78.851441")
     func iris() throws {
-        let fit = try KMeans.fit(RowDataset(Datasets.iris.samples), clusterCount: 3, restarts: 10, seed: 0)
+        let fit = try KMeans.fit(RowDataset(Datasets.iris.samples), options: .init(componentCount: 3))
         #expect(abs(fit.inertia - 78.851441426146) < 1e-6)
         let expected = Fixtures.kmeans.sklearnDefault.centersSortedByFirstCoordinate
         for c in 0..<3 { for j in 0..<4 { #expect(abs(fit.model.centroids[c, j] - expected[c][j]) < 1e-9) } }

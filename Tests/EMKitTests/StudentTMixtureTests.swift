@@ -30,9 +30,9 @@ struct StudentTMixtureTests {
             weights: [0.5, 0.5], means: means, covariances: [Matrix.identity(2), Matrix.identity(2)], degreesOfFreedom: [20, 20])
         // ν of the light-tailed cluster drifts towards its bound: plain ECM crawls there and says
         // so; SQUAREM gets there and converges.
-        let crawl = try StudentTMixture.fit(data, componentCount: 2, start: start, options: EMOptions(tolerance: 1e-6, maxIterations: 500))
+        let crawl = try StudentTMixture.fit(data, options: .init(componentCount: 2, start: start, em: EMOptions(tolerance: 1e-6, maxIterations: 500)))
         #expect(!crawl.converged && crawl.estimatedGap > 1e-6 * abs(crawl.objective))
-        let t = try StudentTMixture.fit(data, componentCount: 2, start: start, squarem: true, options: EMOptions(tolerance: 1e-6))
+        let t = try StudentTMixture.fit(data, options: .init(componentCount: 2, start: start, squarem: true, em: EMOptions(tolerance: 1e-6)))
         for h in 1..<t.history.count { #expect(t.history[h] >= t.history[h - 1] - 1e-12 * abs(t.history[h - 1])) }
         #expect(t.warnings.isEmpty && t.converged, "\(t.stopReason), gap \(t.estimatedGap)")
         #expect(t.objective > crawl.objective)
@@ -81,10 +81,10 @@ struct StudentTFixtureTests {
         let start = try StudentTMixture(
             weights: file.initial.weights, means: Matrix(rows: file.initial.means),
             covariances: file.initial.covariances.map { Matrix(rows: $0) }, degreesOfFreedom: file.initial.dofs, regularization: 0)
-        let full = try StudentTMixture.fit(data, componentCount: 2, start: start, options: EMOptions(tolerance: 0, maxIterations: 30))
+        let full = try StudentTMixture.fit(data, options: .init(componentCount: 2, start: start, em: EMOptions(tolerance: 0, maxIterations: 30)))
         for (t, value) in file.trace.enumerated() { expectClose(full.history[t], value, relative: 1e-9, "trace \(t)") }
         for expected in file.iterations {
-            let fit = try StudentTMixture.fit(data, componentCount: 2, start: start, options: EMOptions(tolerance: 0, maxIterations: expected.iterations))
+            let fit = try StudentTMixture.fit(data, options: .init(componentCount: 2, start: start, em: EMOptions(tolerance: 0, maxIterations: expected.iterations)))
             let label = "after \(expected.iterations)"
             expectClose(fit.logLikelihood, expected.meanLogLikelihood, relative: 1e-9, "\(label): log-likelihood")
             for c in 0..<2 {

@@ -154,24 +154,37 @@ public struct KMeans: EMModel, Sendable {
         }
     }
 
-    /// Fits k-means: k-means++ seeding, then Lloyd's iterations, best of `restarts` starts.
+    /// What `KMeans.fit` needs besides the data.
+    public struct FitOptions: Sendable {
+        /// K ≥ 1, at most the number of distinct samples.
+        public var componentCount: Int
+        /// Convergence when the mean squared distance changes by less than this times the data's
+        /// mean per-coordinate variance (replacing `em.tolerance`, which k-means does not read).
+        /// Default 1e-4, as scikit-learn.
+        public var relativeTolerance: Double = 1e-4
+        /// Restarts (default 10; the lowest inertia is kept), Lloyd iterations per start (default
+        /// 300), seed, threads (results do not depend on them), observer.
+        public var em = EMOptions(maxIterations: 300, restarts: 10, stoppingRule: .objectiveChange)
+
+        /// Options for K clusters; omitted ones keep their defaults.
+        public init(componentCount: Int, relativeTolerance: Double = 1e-4, em: EMOptions? = nil) {
+            self.componentCount = componentCount
+            self.relativeTolerance = relativeTolerance
+            if let em { self.em = em }
+        }
+    }
+
+    /// Lloyd's k-means with k-means++ seeding, as hard EM on the engine: each restart seeds by
+    /// greedy k-means++ and iterates until the mean squared distance stops changing (within
+    /// `relativeTolerance`) or `em.maxIterations`.
     ///
-    /// - Parameters:
-    ///   - data: the samples (and optional weights).
-    ///   - clusterCount: K ≥ 1, at most the number of distinct samples.
-    ///   - restarts: independent starts; the lowest inertia is kept. Default 10.
-    ///   - maxIterations: Lloyd iterations per start. Default 300.
-    ///   - relativeTolerance: convergence when the mean squared distance changes by less than
-    ///     this times the data's mean per-coordinate variance. Default 1e-4.
-    ///   - seed: the seed of every random choice.
-    ///   - threadCount: E-step threads (`nil`: all cores); results do not depend on it.
     /// - Throws: `EMError.invalidParameter`, `EMError.tooManyComponents`.
-    public static func fit(
-        _ data: RowDataset, clusterCount: Int, restarts: Int = 10, maxIterations: Int = 300,
-        relativeTolerance: Double = 1e-4, seed: UInt64 = 0, threadCount: Int? = nil
-    ) throws -> EMResult<KMeans> {
+    public static func fit(_ data: RowDataset, options: FitOptions) throws -> EMResult<KMeans> {
+        let clusterCount = options.componentCount
+        let relativeTolerance = options.relativeTolerance
+        let threadCount = options.em.threadCount
         guard clusterCount >= 1 else {
-            throw EMError.invalidParameter(name: "clusterCount", value: "\(clusterCount)", expected: "an integer ≥ 1")
+            throw EMError.invalidParameter(name: "componentCount", value: "\(clusterCount)", expected: "an integer ≥ 1")
         }
         guard relativeTolerance >= 0, relativeTolerance.isFinite else {
             throw EMError.invalidParameter(name: "relativeTolerance", value: "\(relativeTolerance)", expected: "a finite number ≥ 0")
@@ -184,10 +197,10 @@ public struct KMeans: EMModel, Sendable {
         // tolerance is in the data's squared units, so it bounds the change (Lloyd's objective
         // stops changing exactly once the assignments settle), not a relative gap.
         let scale = try meanVariance(of: data, threadCount: threadCount)
-        let options = EMOptions(
-            tolerance: max(relativeTolerance * scale, .leastNormalMagnitude), maxIterations: maxIterations,
-            restarts: restarts, seed: seed, threadCount: threadCount, stoppingRule: .objectiveChange)
-        return try ExpectationMaximization.fit(data, options: options) { _, generator in
+        var em = options.em
+        em.tolerance = max(relativeTolerance * scale, .leastNormalMagnitude)
+        em.stoppingRule = .objectiveChange
+        return try ExpectationMaximization.fit(data, options: em) { _, generator in
             let indices = try KMeansPlusPlus.centreIndices(in: data, count: clusterCount, using: &generator)
             return try KMeans(centroids: data.rows(at: indices))
         }

@@ -46,16 +46,33 @@ public struct GammaMixture: Sendable {
         _log(weights[c]) + shapes[c] * _log(rates[c]) - _lgamma(shapes[c]) + (shapes[c] - 1) * logX - rates[c] * x
     }
 
+    /// What `GammaMixture.fit` needs besides the data.
+    public struct FitOptions: Sendable {
+        /// K.
+        public var componentCount: Int
+        /// Each cycle extrapolates two EM-gradient steps (`ExpectationMaximization.fitSQUAREM`);
+        /// `em.maxIterations` then counts cycles. Default `false`.
+        public var squarem: Bool = false
+        /// Tolerance, iterations, restarts, seed, threads, observer.
+        public var em: EMOptions = EMOptions()
+
+        /// Options for K components; omitted ones keep their defaults.
+        public init(componentCount: Int, squarem: Bool = false, em: EMOptions = EMOptions()) {
+            self.componentCount = componentCount
+            self.squarem = squarem
+            self.em = em
+        }
+    }
+
     /// Fits a gamma mixture by EM-gradient. Each restart starts from k-means on the values:
     /// the clusters' shares as weights and their moments (α = mean²/variance, β = mean/variance).
     ///
     /// - Throws: `EMError.invalidParameter` for data that are not one column, or K < 1;
     ///   `EMError.invalidObservation` for a value that is not positive; `EMError.tooManyComponents`.
-    /// With `squarem`, each cycle extrapolates two EM-gradient steps (`ExpectationMaximization.fitSQUAREM`);
-    /// `options.maxIterations` then counts cycles.
-    public static func fit(
-        _ data: RowDataset, componentCount k: Int, options: EMOptions = EMOptions(), squarem: Bool = false
-    ) throws -> EMResult<GammaMixture> {
+    public static func fit(_ data: RowDataset, options fitOptions: FitOptions) throws -> EMResult<GammaMixture> {
+        let k = fitOptions.componentCount
+        let options = fitOptions.em
+        let squarem = fitOptions.squarem
         guard k >= 1 else { throw EMError.invalidParameter(name: "componentCount", value: "\(k)", expected: "an integer ≥ 1") }
         guard data.dimension == 1 else {
             throw EMError.invalidParameter(name: "data", value: "\(data.dimension) columns", expected: "one column of positive values")

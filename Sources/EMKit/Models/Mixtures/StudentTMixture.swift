@@ -338,24 +338,50 @@ extension StudentTMixture: ParameterVectorConvertible {
 }
 
 extension StudentTMixture {
-    /// Fits a Student-t mixture by ECM. Each restart starts from a k-means initialisation of a
-    /// Gaussian mixture (its weights, means and covariances) with ν = `initialDegreesOfFreedom`,
-    /// unless `start` is given.
-    ///
-    /// With `squarem`, each cycle extrapolates two ECM steps (`SQUAREMStep`); ν often drifts
-    /// slowly towards large values on clusters with light tails, where plain ECM crawls.
-    ///
-    /// - Throws: as `GaussianMixture.fit(_:options:)`.
-    public static func fit(
-        _ data: RowDataset, componentCount: Int, start: StudentTMixture? = nil, initialDegreesOfFreedom: Double = 20,
-        regularization: Double = 1e-6, squarem: Bool = false, options: EMOptions = EMOptions()
-    ) throws -> EMResult<StudentTMixture> {
-        if squarem {
-            return try fit(data, componentCount: componentCount, start: start, initialDegreesOfFreedom: initialDegreesOfFreedom,
-                regularization: regularization, policy: SQUAREMStep<StudentTMixture>(), options: options)
+    /// What `StudentTMixture.fit` needs besides the data.
+    public struct FitOptions: Sendable {
+        /// K.
+        public var componentCount: Int
+        /// Every restart starts here when given; otherwise from a k-means initialisation of a
+        /// Gaussian mixture (its weights, means and covariances) with ν = `initialDegreesOfFreedom`.
+        public var start: StudentTMixture? = nil
+        /// ν of every component at the start. Default 20.
+        public var initialDegreesOfFreedom: Double = 20
+        /// Added to every scale matrix's diagonal in the M-step (data units squared). Default 1e-6.
+        public var regularization: Double = 1e-6
+        /// Accelerate ECM with SQUAREM (`SQUAREMStep`): ν often drifts slowly towards large values
+        /// on clusters with light tails, where plain ECM crawls. Default `false`.
+        public var squarem: Bool = false
+        /// Tolerance, iterations, restarts, seed, threads, observer.
+        public var em: EMOptions = EMOptions()
+
+        /// Options for K components; omitted ones keep their defaults.
+        public init(
+            componentCount: Int, start: StudentTMixture? = nil, initialDegreesOfFreedom: Double = 20, regularization: Double = 1e-6,
+            squarem: Bool = false, em: EMOptions = EMOptions()
+        ) {
+            self.componentCount = componentCount
+            self.start = start
+            self.initialDegreesOfFreedom = initialDegreesOfFreedom
+            self.regularization = regularization
+            self.squarem = squarem
+            self.em = em
         }
-        return try fit(data, componentCount: componentCount, start: start, initialDegreesOfFreedom: initialDegreesOfFreedom,
-            regularization: regularization, policy: PlainEMStep<StudentTMixture>(), options: options)
+    }
+
+    /// Fits a Student-t mixture by ECM.
+    ///
+    /// - Throws: as `GaussianMixture.fit(_:options:)`, and `EMError.invalidParameter` naming
+    ///   `initialDegreesOfFreedom` or `start` when they do not fit.
+    public static func fit(_ data: RowDataset, options: FitOptions) throws -> EMResult<StudentTMixture> {
+        if options.squarem {
+            return try fit(data, componentCount: options.componentCount, start: options.start,
+                initialDegreesOfFreedom: options.initialDegreesOfFreedom, regularization: options.regularization,
+                policy: SQUAREMStep<StudentTMixture>(), options: options.em)
+        }
+        return try fit(data, componentCount: options.componentCount, start: options.start,
+            initialDegreesOfFreedom: options.initialDegreesOfFreedom, regularization: options.regularization,
+            policy: PlainEMStep<StudentTMixture>(), options: options.em)
     }
 
     private static func fit<Policy: EMStepPolicy>(
