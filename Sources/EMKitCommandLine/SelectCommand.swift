@@ -113,7 +113,7 @@ extension EMKitCommand {
                 let entries = candidates.map { c in
                     "{\"components\": \(c.componentCount), \"covarianceType\": \"\(c.covarianceType.rawValue)\", "
                         + "\"\(criterion.rawValue)\": \(c.score.map { "\($0)" } ?? "null")"
-                        + (c.failure.map { ", \"failure\": \(Format.jsonString($0))" } ?? "") + "}"
+                        + (c.error.map { ", \"failure\": \(Format.jsonString("\(ErrorMessages.translated($0))"))" } ?? "") + "}"
                 }
                 print("{\"criterion\": \"\(criterion.rawValue)\", \"best\": \(best.map { "{\"components\": \(candidates[$0].componentCount), \"covarianceType\": \"\(candidates[$0].covarianceType.rawValue)\"}" } ?? "null"), \"candidates\": [\(entries.joined(separator: ", "))]}")
             case .text:
@@ -134,7 +134,9 @@ extension EMKitCommand {
                     lines.append("best: K = \(candidates[best].componentCount), \(candidates[best].covarianceType.rawValue) covariance (marked *)")
                 }
                 let failures = candidates.filter { $0.failure != nil }
-                if !failures.isEmpty { lines.append("— : \(failures.count) fits failed (e.g. \(failures[0].failure ?? ""))") }
+                if let first = failures.first?.error {
+                    lines.append("— : \(failures.count) fits failed (e.g. \(ErrorMessages.translated(first)))")
+                }
                 let degenerate = candidates.filter(\.isDegenerate)
                 if let example = degenerate.first {
                     lines.append(

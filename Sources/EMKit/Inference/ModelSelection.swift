@@ -22,8 +22,10 @@ public enum ModelSelection {
         public var score: Double?
         /// The fit, when it succeeded.
         public var fit: EMResult<GaussianMixture>?
-        /// Why the fit failed, when it did.
-        public var failure: String?
+        /// Why the fit failed, when it did (an `EMError` for the library's own reasons).
+        public var error: (any Error)?
+        /// Why the fit failed, in the library's words (parameter names), when it did.
+        public var failure: String? { error.map { "\($0)" } }
 
         /// Whether the fit reached a degenerate optimum (`EMResult.degenerateParts`): such a
         /// candidate is never chosen as the best.
@@ -63,9 +65,9 @@ public enum ModelSelection {
                     if let prior { fitOptions.settings.prior = try prior(k, type) }
                     let fit = try GaussianMixture.fit(data, options: fitOptions)
                     let score = try value(of: criterion, for: fit, data: data)
-                    candidates.append(Candidate(componentCount: k, covarianceType: type, score: score, fit: fit, failure: nil))
+                    candidates.append(Candidate(componentCount: k, covarianceType: type, score: score, fit: fit, error: nil))
                 } catch {
-                    candidates.append(Candidate(componentCount: k, covarianceType: type, score: nil, fit: nil, failure: "\(error)"))
+                    candidates.append(Candidate(componentCount: k, covarianceType: type, score: nil, fit: nil, error: error))
                 }
             }
         }
