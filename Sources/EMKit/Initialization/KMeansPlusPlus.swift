@@ -21,7 +21,7 @@ enum KMeansPlusPlus {
         in data: RowDataset, count: Int, keepingDistances: Bool? = nil, using generator: inout some RandomNumberGenerator
     ) throws -> [Int] {
         let keep = keepingDistances ?? (data.source.residentBytes > 0)
-        var seeding = Seeding(data: data)
+        let seeding = Seeding(data: data)
         var centres = [seeding.draw(seeding.weight, total: seeding.totalWeight, target: generator.nextUnitFraction())]
         return keep
             ? try seeding.keepingDistances(count: count, centres: &centres, using: &generator)

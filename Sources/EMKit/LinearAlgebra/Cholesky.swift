@@ -96,3 +96,13 @@ extension Matrix {
         }
     }
 }
+
+extension Cholesky {
+    /// The lower factor `L` of a covariance `Σ = L Lᵀ` (row-major `n × n`) for drawing samples
+    /// `μ + L z`: the Cholesky factor, or, if rounding makes a validated covariance fail to
+    /// factorise, the square roots of its diagonal (negative values read as 0).
+    static func samplingFactor(ofCovariance sigma: [Double], dimension n: Int) -> [Double] {
+        Cholesky(symmetric: sigma, dimension: n)?.lower
+            ?? (0..<(n * n)).map { $0 % (n + 1) == 0 ? max(0, sigma[$0]).squareRoot() : 0 }
+    }
+}

@@ -33,7 +33,8 @@ extension GaussianMixture {
             throw EMError.nonFiniteValue(row: index / d, column: index % d, value: samples.elements[index])
         }
         var result = samples
-        var views: [MissingPattern: [ConditionalGaussian]] = [:]
+        var marginal = MarginalDensities(self)
+        var logDensities = [Double](repeating: 0, count: k)
         var row = [Double](repeating: 0, count: d)
         var filled = [Double](repeating: 0, count: d)
         for n in 0..<samples.rowCount {
@@ -49,16 +50,13 @@ extension GaussianMixture {
                 }
                 continue
             }
-            if views[pattern] == nil {
-                views[pattern] = try (0..<k).map { try conditional(pattern, component: $0) }
-            }
-            let componentViews = views[pattern] ?? []
-            var logDensities = row.withUnsafeBufferPointer { x in
-                (0..<k).map { _log(weights[$0]) + componentViews[$0].logDensity(x.baseAddress.unsafelyUnwrapped) }
+            let componentViews = try row.withUnsafeBufferPointer { x in
+                try logDensities.withUnsafeMutableBufferPointer {
+                    try marginal.weightedLogDensities(x.baseAddress.unsafelyUnwrapped, pattern: pattern, into: $0.baseAddress.unsafelyUnwrapped)
+                }
             }
             let logSum = logDensities.withUnsafeMutableBufferPointer { logSumExp($0.baseAddress.unsafelyUnwrapped, count: k).logSum }
             let responsibilities = logDensities.map { _exp($0 - logSum) }
-            logDensities.removeAll()
             let missing = pattern.missing
             if draw {
                 let view = componentViews[generator.nextIndex(weights: responsibilities)]
@@ -66,8 +64,7 @@ extension GaussianMixture {
                     filled.withUnsafeMutableBufferPointer { view.fillConditionalMean(x.baseAddress.unsafelyUnwrapped, into: $0.baseAddress.unsafelyUnwrapped) }
                 }
                 let m = missing.count
-                let factor = Cholesky(symmetric: view.conditionalCovariance, dimension: m)?.lower
-                    ?? (0..<(m * m)).map { $0 % (m + 1) == 0 ? max(0, view.conditionalCovariance[$0]).squareRoot() : 0 }
+                let factor = Cholesky.samplingFactor(ofCovariance: view.conditionalCovariance, dimension: m)
                 let z = (0..<m).map { _ in generator.nextStandardNormal() }
                 for (a, j) in missing.enumerated() {
                     var value = filled[j]

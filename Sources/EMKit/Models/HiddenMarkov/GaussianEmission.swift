@@ -98,8 +98,7 @@ public struct GaussianEmission: HMMEmission {
     public func sample(state: Int, using generator: inout some RandomNumberGenerator) -> [Double] {
         let d = dimension
         let sigma = gaussians.covariance(ofComponent: state)
-        let l = Cholesky(symmetric: sigma.elements, dimension: d)?.lower
-            ?? (0..<(d * d)).map { $0 % (d + 1) == 0 ? sigma.elements[$0].squareRoot() : 0 }
+        let l = Cholesky.samplingFactor(ofCovariance: sigma.elements, dimension: d)
         let z = (0..<d).map { _ in generator.nextStandardNormal() }
         return (0..<d).map { i in gaussians.means[state, i] + (0...i).reduce(0) { $0 + l[i * d + $1] * z[$1] } }
     }

@@ -206,13 +206,7 @@ extension FiniteMixture: EMModel {
 
     /// Components by descending weight, ties by ascending `orderingKey`.
     public func canonicalized() -> FiniteMixture {
-        let order = (0..<componentCount).sorted { a, b in
-            if weights[a] != weights[b] { return weights[a] > weights[b] }
-            if components[a].orderingKey != components[b].orderingKey {
-                return components[a].orderingKey < components[b].orderingKey
-            }
-            return a < b
-        }
+        let order = canonicalComponentOrder(weights: weights, tieKeys: components.map(\.orderingKey))
         var result = self
         result.weights = order.map { weights[$0] }
         result.components = order.map { components[$0] }

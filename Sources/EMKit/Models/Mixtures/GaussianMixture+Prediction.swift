@@ -25,7 +25,7 @@ extension GaussianMixture: Mixture {
                 for c in 0..<k { completeDensities[index * k + c] = logDensities[c] }
             }
         }
-        var views: [MissingPattern: [ConditionalGaussian]] = [:]
+        var marginal = MarginalDensities(self)
         let row = UnsafeMutablePointer<Double>.allocate(capacity: k)
         defer { row.deallocate() }
         var values = [Double](repeating: 0, count: d)
@@ -42,10 +42,8 @@ extension GaussianMixture: Mixture {
             guard !pattern.observed.isEmpty else {
                 throw EMError.invalidObservation(row: n, reason: "no observed value: a row needs at least one value to be scored or assigned")
             }
-            if views[pattern] == nil { views[pattern] = try (0..<k).map { try conditional(pattern, component: $0) } }
-            let componentViews = views[pattern] ?? []
-            values.withUnsafeBufferPointer { x in
-                for c in 0..<k { row[c] = _log(weights[c]) + componentViews[c].logDensity(x.baseAddress.unsafelyUnwrapped) }
+            _ = try values.withUnsafeBufferPointer { x in
+                try marginal.weightedLogDensities(x.baseAddress.unsafelyUnwrapped, pattern: pattern, into: row)
             }
             body(n, row)
         }
@@ -79,12 +77,7 @@ extension GaussianMixture: Mixture {
     ) -> (samples: Matrix, components: [Int]) {
         precondition(count >= 0, "sample count must be non-negative")
         let d = dimension
-        let factors = covariances.map { sigma -> [Double] in
-            // The covariances passed validation, so they factorise; fall back to the diagonal
-            // square roots if rounding ever makes one fail.
-            Cholesky(symmetric: sigma.elements, dimension: d)?.lower
-                ?? (0..<(d * d)).map { $0 % (d + 1) == 0 ? sigma.elements[$0].squareRoot() : 0 }
-        }
+        let factors = covariances.map { Cholesky.samplingFactor(ofCovariance: $0.elements, dimension: d) }
         var cumulative: [Double] = []
         var running = 0.0
         for w in weights {

@@ -188,11 +188,7 @@ extension GaussianMixture {
     /// first coordinate of the mean (ascending), so equal fits give equal labels.
     public func canonicalized() -> GaussianMixture {
         let k = componentCount
-        let order = (0..<k).sorted { a, b in
-            if weights[a] != weights[b] { return weights[a] > weights[b] }
-            if means[a, 0] != means[b, 0] { return means[a, 0] < means[b, 0] }
-            return a < b
-        }
+        let order = canonicalComponentOrder(weights: weights, tieKeys: (0..<k).map { means[$0, 0] })
         if order == Array(0..<k) { return self }
         var result = self
         result.conditionals = [:]

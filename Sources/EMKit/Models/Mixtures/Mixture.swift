@@ -113,3 +113,14 @@ extension Mixture {
         -2 * (try score(samples)) * Double(samples.rowCount) + 2 * Double(parameterCount)
     }
 }
+
+/// The canonical order of a mixture's components: descending weight, ties by ascending
+/// `tieKeys` (the first coordinate of the mean, or the family's `orderingKey`), then by index,
+/// so that equal fits give equal labels.
+func canonicalComponentOrder(weights: [Double], tieKeys: [Double]) -> [Int] {
+    weights.indices.sorted { a, b in
+        if weights[a] != weights[b] { return weights[a] > weights[b] }
+        if tieKeys[a] != tieKeys[b] { return tieKeys[a] < tieKeys[b] }
+        return a < b
+    }
+}

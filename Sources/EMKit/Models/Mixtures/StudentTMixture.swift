@@ -281,9 +281,9 @@ extension StudentTMixture: EMModel {
         return _exp((low + high) / 2)
     }
 
-    /// Components by descending weight.
+    /// Components by descending weight, ties by the first coordinate of the mean (as Gaussian mixtures).
     public func canonicalized() -> StudentTMixture {
-        let order = (0..<componentCount).sorted { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }
+        let order = canonicalComponentOrder(weights: weights, tieKeys: (0..<componentCount).map { means[$0, 0] })
         guard order != Array(0..<componentCount),
             var result = try? StudentTMixture(
                 weights: order.map { weights[$0] }, means: means.rows(at: order), covariances: order.map { covariances[$0] },
@@ -450,10 +450,7 @@ extension StudentTMixture {
     public func sample(count: Int, using generator: inout some RandomNumberGenerator) -> (samples: Matrix, components: [Int]) {
         precondition(count >= 0, "sample count must be non-negative")
         let d = dimension
-        let factors = covariances.map { sigma in
-            Cholesky(symmetric: sigma.elements, dimension: d)?.lower
-                ?? (0..<(d * d)).map { $0 % (d + 1) == 0 ? max(0, sigma.elements[$0]).squareRoot() : 0 }
-        }
+        let factors = covariances.map { Cholesky.samplingFactor(ofCovariance: $0.elements, dimension: d) }
         var elements: [Double] = []
         elements.reserveCapacity(count * d)
         var labels: [Int] = []
