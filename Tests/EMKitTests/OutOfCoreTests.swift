@@ -189,6 +189,55 @@ struct StepwiseTests {
         }
     }
 
+    @Test("every model's statistics scale: doubling equals merging with itself, and stepwise EM nears the batch optimum")
+    func stepwiseForEveryModel() throws {
+        /// Scaling by 2 gives the statistics merged with themselves, bit for bit (archived bytes
+        /// compared); stepwise EM (5 passes) from the batch fit's start ends within `tolerance`
+        /// nats per sample of the batch optimum (mini-batch noise: Student-t's ν and an HMM's few
+        /// long sequences move most).
+        func check<Model: EMModel>(
+            _ name: String, _ data: Model.Dataset, start: Model, tolerance: Double = 2e-3
+        ) throws where Model.Statistics: ModelStatistics {
+            let once = try ExpectationMaximization.expectation(start, on: data).statistics
+            var doubled = once
+            doubled.scale(by: 2)
+            var merged = once
+            merged.merge(once)
+            var a = StatisticsWriter()
+            doubled.write(to: &a)
+            var b = StatisticsWriter()
+            merged.write(to: &b)
+            #expect(a.bytes == b.bytes && doubled.sampleWeight == 2 * once.sampleWeight, "\(name): scaling by 2")
+            let batch = try ExpectationMaximization.fit(data, options: EMOptions(tolerance: 1e-10, maxIterations: 2000)) { _, _ in start }
+            let stepwise = try ExpectationMaximization.fitStepwise(
+                data, options: EMOptions(tolerance: 0, maxIterations: 5, seed: 2), schedule: StepwiseSchedule(chunksPerBatch: 1)
+            ) { _, _ in start }
+            #expect(stepwise.iterations == 5, "\(name)")
+            #expect(abs(stepwise.logLikelihood - batch.logLikelihood) < tolerance, "\(name): \(stepwise.logLikelihood) vs \(batch.logLikelihood)")
+            #expect(stepwise.history[1] > batch.history[1], "\(name): one stepwise pass gains more than one batch iteration")
+        }
+        var generator = SeededGenerator(seed: 31)
+        let samples = Datasets.seed004Mixture.sample(count: 8000, using: &generator).samples
+        let data = try RowDataset(samples, rowsPerChunk: 200)
+        let gaussian = try GaussianMixture.fit(data, options: .init(componentCount: 3, covarianceType: .full)).model
+        let studentStart = try StudentTMixture(
+            weights: [0.4, 0.3, 0.3], means: Matrix(rows: [[0, 0], [1, 1], [2, 0]]), covariances: gaussian.covariances,
+            degreesOfFreedom: [10, 10, 10], regularization: 1e-6)
+        try check("Student-t", data, start: studentStart, tolerance: 1e-2)
+        let positive = try RowDataset(Matrix(rowCount: 8000, columnCount: 1, elements: (0..<8000).map { abs(samples[$0, 0]) + 0.1 }), rowsPerChunk: 200)
+        try check("gamma", positive, start: try GammaMixture(weights: [0.5, 0.5], shapes: [1, 4], rates: [1, 2]))
+        let counts = try RowDataset(Matrix(rowCount: 8000, columnCount: 1, elements: (0..<8000).map { (abs(samples[$0, 0]) * 3).rounded() }), rowsPerChunk: 200)
+        let sequences = try SequenceDataset(counts, lengths: Array(repeating: 100, count: 80))
+        try check("Poisson HMM", sequences, start: try PoissonHMM(
+            startProbabilities: [0.5, 0.5], transitionMatrix: Matrix(rows: [[0.7, 0.3], [0.3, 0.7]]),
+            emission: PoissonEmission(rates: Matrix(rows: [[1], [5]]))), tolerance: 1e-2)
+        let kMeansStart = try KMeans(centroids: Matrix(rows: [[0, 0], [1, 1], [2, 0]]))
+        let batch = try ExpectationMaximization.fit(data, options: EMOptions(tolerance: 1e-10, maxIterations: 300, stoppingRule: .objectiveChange)) { _, _ in kMeansStart }
+        let stepwise = try ExpectationMaximization.fitStepwise(
+            data, options: EMOptions(tolerance: 0, maxIterations: 5, seed: 2), schedule: StepwiseSchedule(chunksPerBatch: 1)) { _, _ in kMeansStart }
+        #expect(abs(stepwise.logLikelihood - batch.logLikelihood) < 2e-3 * abs(batch.logLikelihood), "k-means: \(stepwise.logLikelihood) vs \(batch.logLikelihood)")
+    }
+
     @Test("step sizes follow (t + t₀)^−α and bad schedules are refused")
     func schedule() {
         let schedule = StepwiseSchedule(chunksPerBatch: 2, decay: 0.6, offset: 2)

@@ -15,6 +15,11 @@ public protocol StatisticsArchivable: Sendable {
     func hasShape(of other: Self) -> Bool
 }
 
+/// The statistics of every EMKit model: merged in chunk order (threads), scaled (stepwise EM) and
+/// archived exactly (other processes). One protocol, so that every model runs on threads, in
+/// mini-batches and across processes alike.
+public protocol ModelStatistics: ScalableStatistics, PortableStatistics {}
+
 /// Sufficient statistics that can leave the process, so that E-steps computed elsewhere (another
 /// process, a cluster task) merge into the same result, bit for bit, as if computed here.
 public protocol PortableStatistics: SufficientStatistics, StatisticsArchivable {

@@ -53,7 +53,7 @@ public struct Bernoulli: MixtureComponent {
     public static func estimate(from statistics: WeightedSums, dimension: Int, prior: BetaPrior?) throws -> Bernoulli {
         let a = prior?.successes ?? 0
         let b = prior?.failures ?? 0
-        let total = statistics.weight + a + b
+        let total = statistics.sampleWeight + a + b
         guard total > 0 else { throw EMError.degenerateComponent(component: 0, iteration: 0, reason: .emptyComponent) }
         return try Bernoulli(probabilities: statistics.sums.map { min(1, max(0, ($0 + a) / total)) })
     }

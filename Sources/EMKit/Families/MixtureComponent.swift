@@ -81,8 +81,8 @@ extension MixtureComponent {
 /// The statistics of one mixture component: mergeable, scalable and exactly serialisable (so
 /// that E-steps can run in other processes).
 public protocol ComponentStatistics: StatisticsArchivable, Equatable {
-    /// The total weight accumulated.
-    var weight: Double { get }
+    /// The total sample weight accumulated (Σ sample weight × responsibility).
+    var sampleWeight: Double { get }
     /// Adds the statistics of other data.
     mutating func merge(_ other: Self)
     /// Multiplies every sum by `factor`.
@@ -93,30 +93,30 @@ public protocol ComponentStatistics: StatisticsArchivable, Equatable {
 /// statistic is the row itself (Bernoulli, binomial, categorical, Poisson).
 public struct WeightedSums: ComponentStatistics {
     /// Σ w.
-    public var weight: Double
+    public var sampleWeight: Double
     /// Σ w x, `[dimension]`.
     public var sums: [Double]
 
     /// Statistics of no data in `dimension` dimensions.
     public init(dimension: Int) {
-        weight = 0
+        sampleWeight = 0
         sums = Array(repeating: 0, count: dimension)
     }
 
     /// Adds `weight · x`.
     @inline(__always)
     public mutating func add(_ x: UnsafePointer<Double>, weight w: Double) {
-        weight += w
+        sampleWeight += w
         for j in sums.indices { sums[j] += w * x[j] }
     }
 
     public mutating func merge(_ other: WeightedSums) {
-        weight += other.weight
+        sampleWeight += other.sampleWeight
         for j in sums.indices { sums[j] += other.sums[j] }
     }
 
     public mutating func scale(by factor: Double) {
-        weight *= factor
+        sampleWeight *= factor
         for j in sums.indices { sums[j] *= factor }
     }
 }
@@ -165,14 +165,14 @@ extension WeightedSums: StatisticsArchivable {
     public func hasShape(of other: WeightedSums) -> Bool { sums.count == other.sums.count }
 
     public func write(to writer: inout StatisticsWriter) {
-        writer.write(weight)
+        writer.write(sampleWeight)
         writer.write(sums)
     }
 
     public init(from reader: inout StatisticsReader) throws {
         let weight = try reader.readDouble()
         self.init(dimension: 0)
-        self.weight = weight
+        self.sampleWeight = weight
         sums = try reader.readDoubles()
     }
 }

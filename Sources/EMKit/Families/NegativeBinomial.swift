@@ -80,7 +80,7 @@ public struct NegativeBinomial: MixtureComponent {
 
     public static func estimate(from statistics: CountHistograms, dimension: Int, prior: CountPseudoObservations?) throws -> NegativeBinomial {
         let a = prior?.count ?? 0
-        let total = statistics.weight + a
+        let total = statistics.sampleWeight + a
         guard total > 0 else { throw EMError.degenerateComponent(component: 0, iteration: 0, reason: .emptyComponent) }
         var means: [Double] = []
         var sizes: [Double] = []
@@ -190,31 +190,31 @@ public struct CountPseudoObservations: Sendable, Equatable {
 /// rows were split.
 public struct CountHistograms: ComponentStatistics {
     /// Σ w.
-    public var weight: Double
+    public var sampleWeight: Double
     /// Per feature, `[d]`: count → Σ w of the rows with that count.
     public var histograms: [[Double: Double]]
 
     /// Statistics of no data in `dimension` dimensions.
     public init(dimension: Int) {
-        weight = 0
+        sampleWeight = 0
         histograms = Array(repeating: [:], count: dimension)
     }
 
     /// Adds the row `x` with weight `w`.
     public mutating func add(_ x: UnsafePointer<Double>, weight w: Double) {
-        weight += w
+        sampleWeight += w
         for j in histograms.indices { histograms[j][x[j], default: 0] += w }
     }
 
     public mutating func merge(_ other: CountHistograms) {
-        weight += other.weight
+        sampleWeight += other.sampleWeight
         for j in histograms.indices {
             histograms[j].merge(other.histograms[j], uniquingKeysWith: +)
         }
     }
 
     public mutating func scale(by factor: Double) {
-        weight *= factor
+        sampleWeight *= factor
         for j in histograms.indices { histograms[j] = histograms[j].mapValues { $0 * factor } }
     }
 }
@@ -225,7 +225,7 @@ extension CountHistograms: StatisticsArchivable {
 
     /// The weight, the number of features, then each feature's counts (increasing) and their weights.
     public func write(to writer: inout StatisticsWriter) {
-        writer.write(weight)
+        writer.write(sampleWeight)
         writer.write(histograms.count)
         for histogram in histograms {
             let counts = histogram.keys.sorted()
@@ -235,7 +235,7 @@ extension CountHistograms: StatisticsArchivable {
     }
 
     public init(from reader: inout StatisticsReader) throws {
-        weight = try reader.readDouble()
+        sampleWeight = try reader.readDouble()
         let dimension = try reader.readCount(bytesEach: 16)
         histograms = []
         for _ in 0..<dimension {

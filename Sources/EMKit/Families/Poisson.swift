@@ -46,7 +46,7 @@ public struct Poisson: MixtureComponent {
     }
 
     public static func estimate(from statistics: WeightedSums, dimension: Int, prior: GammaPrior?) throws -> Poisson {
-        let total = statistics.weight + (prior?.rate ?? 0)
+        let total = statistics.sampleWeight + (prior?.rate ?? 0)
         guard total > 0 else { throw EMError.degenerateComponent(component: 0, iteration: 0, reason: .emptyComponent) }
         return try Poisson(rates: statistics.sums.map { ($0 + (prior?.pseudoCount ?? 0)) / total })
     }

@@ -33,7 +33,7 @@ public struct KMeans: EMModel, Sendable {
 
     /// The per-cluster moments (weight, mean, per-coordinate scatter) and the farthest samples,
     /// which re-seed clusters that become empty.
-    public struct Statistics: SufficientStatistics {
+    public struct Statistics: ModelStatistics {
         /// Weight, mean and diagonal scatter of each cluster's samples.
         public internal(set) var moments: GaussianMoments
         /// The samples farthest from their centroid (log-likelihood = −squared distance).
@@ -43,6 +43,11 @@ public struct KMeans: EMModel, Sendable {
             moments.merge(other.moments)
             farthest.merge(other.farthest)
         }
+
+        public var sampleWeight: Double { moments.weights.reduce(0, +) }
+
+        /// Scales the moments; the farthest samples are positions, not sums.
+        public mutating func scale(by factor: Double) { moments.scale(by: factor) }
     }
 
 

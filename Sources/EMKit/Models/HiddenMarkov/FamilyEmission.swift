@@ -61,6 +61,10 @@ public struct FamilyEmission<Encoding: ObservationEncoding>: HMMEmission {
         for s in statistics.indices { statistics[s].merge(other[s]) }
     }
 
+    public static func scale(_ statistics: inout [Component.Statistics], by factor: Double) {
+        for s in statistics.indices { statistics[s].scale(by: factor) }
+    }
+
     public func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>) {
         let s = stateCount
         let d = dimension

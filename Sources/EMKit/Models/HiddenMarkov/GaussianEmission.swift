@@ -37,6 +37,8 @@ public struct GaussianEmission: HMMEmission {
 
     public static func merge(_ statistics: inout GaussianMoments, _ other: GaussianMoments) { statistics.merge(other) }
 
+    public static func scale(_ statistics: inout GaussianMoments, by factor: Double) { statistics.scale(by: factor) }
+
     public func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>) {
         let s = stateCount
         gaussians.forEachBlockLogDensities(rows, count: count, includingWeights: false) { start, n, block in

@@ -41,6 +41,10 @@ public struct GaussianMixtureEmission: HMMEmission {
         for s in statistics.indices { statistics[s].merge(other[s]) }
     }
 
+    public static func scale(_ statistics: inout [GaussianMoments], by factor: Double) {
+        for s in statistics.indices { statistics[s].scale(by: factor) }
+    }
+
     public func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>) {
         let states = stateCount
         let m = componentCount

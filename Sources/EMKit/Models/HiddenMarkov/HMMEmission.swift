@@ -5,8 +5,8 @@
 /// and transition statistics. A new emission family needs nothing else, besides its parameters
 /// as a vector (`ParameterVectorConvertible`), which SQUAREM extrapolates.
 public protocol HMMEmission: Sendable, ParameterVectorConvertible {
-    /// The state-posterior-weighted sufficient statistics.
-    associatedtype Statistics: Sendable
+    /// The state-posterior-weighted sufficient statistics, exactly serialisable.
+    associatedtype Statistics: StatisticsArchivable
 
     /// The family's name in model files (`"gaussian"`, `"categorical"`, `"poisson"`).
     static var familyName: String { get }
@@ -21,6 +21,8 @@ public protocol HMMEmission: Sendable, ParameterVectorConvertible {
     func emptyStatistics() -> Statistics
     /// Adds the statistics of other data.
     static func merge(_ statistics: inout Statistics, _ other: Statistics)
+    /// Multiplies every sum by `factor` (stepwise EM).
+    static func scale(_ statistics: inout Statistics, by factor: Double)
 
     /// `log b_s(x_t)` for the `count` observations of `rows` (row-major), written row-major
     /// into `logDensities` (`count × S`).

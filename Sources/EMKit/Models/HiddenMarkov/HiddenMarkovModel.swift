@@ -77,7 +77,7 @@ public struct HiddenMarkovModel<Emission: HMMEmission>: Sendable {
 
 /// The statistics of Baum–Welch: expected start and transition counts and the emission's
 /// state-weighted statistics.
-public struct HMMStatistics<Emission: HMMEmission>: SufficientStatistics {
+public struct HMMStatistics<Emission: HMMEmission>: ModelStatistics {
     /// Σ over sequences of P(z₁ = s | x), `[S]`.
     public internal(set) var startCounts: [Double]
     /// Σ over sequences and t of P(zₜ = i, zₜ₊₁ = j | x), `S × S` row-major.
@@ -90,9 +90,19 @@ public struct HMMStatistics<Emission: HMMEmission>: SufficientStatistics {
         for i in transitionCounts.indices { transitionCounts[i] += other.transitionCounts[i] }
         Emission.merge(&emission, other.emission)
     }
+
+    /// The number of observations: one start per sequence and one transition per later
+    /// observation (the expected counts sum to those).
+    public var sampleWeight: Double { startCounts.reduce(0, +) + transitionCounts.reduce(0, +) }
+
+    public mutating func scale(by factor: Double) {
+        for i in startCounts.indices { startCounts[i] *= factor }
+        for i in transitionCounts.indices { transitionCounts[i] *= factor }
+        Emission.scale(&emission, by: factor)
+    }
 }
 
-extension HMMStatistics: StatisticsArchivable, PortableStatistics where Emission.Statistics: StatisticsArchivable {
+extension HMMStatistics: StatisticsArchivable, PortableStatistics {
     public static var archiveKind: String { "hmm-" + Emission.familyName }
 
     /// As many states, and emission statistics of the same shape.

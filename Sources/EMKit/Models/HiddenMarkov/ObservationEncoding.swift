@@ -64,7 +64,7 @@ public enum SymbolObservations: ObservationEncoding {
 
     @inline(__always)
     public static func accumulate(_ x: UnsafePointer<Double>, weight: Double, into statistics: inout WeightedSums) {
-        statistics.weight += weight
+        statistics.sampleWeight += weight
         statistics.sums[Int(x[0])] += weight
     }
 

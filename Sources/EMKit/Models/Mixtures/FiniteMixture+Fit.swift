@@ -155,7 +155,7 @@ extension FiniteMixture {
         }
         var settings = options.settings
         if settings.componentPrior == nil { settings.componentPrior = Component.initialSmoothing }
-        let clusterWeights: [Double] = statistics.components.map { $0.weight }
+        let clusterWeights: [Double] = statistics.components.map { $0.sampleWeight }
         let total: Double = clusterWeights.reduce(0, +)
         // Equal weights when they are held fixed; otherwise cluster sizes, add-one smoothed.
         let weights: [Double] = options.settings.fixWeights

@@ -85,11 +85,11 @@ public typealias CategoricalMixture = FiniteMixture<Categorical>
 public typealias PoissonMixture = FiniteMixture<Poisson>
 
 /// The statistics of a finite mixture's E-step: one component's statistics per component.
-public struct FiniteMixtureStatistics<Statistics: ComponentStatistics>: ScalableStatistics {
+public struct FiniteMixtureStatistics<Statistics: ComponentStatistics>: ModelStatistics {
     /// Per component, `[K]`.
     public internal(set) var components: [Statistics]
 
-    public var sampleWeight: Double { components.reduce(0) { $0 + $1.weight } }
+    public var sampleWeight: Double { components.reduce(0) { $0 + $1.sampleWeight } }
 
     public mutating func merge(_ other: FiniteMixtureStatistics) {
         for k in components.indices { components[k].merge(other.components[k]) }
@@ -174,7 +174,7 @@ extension FiniteMixture: EMModel {
         var result = self
         let alpha = fitSettings.weightPseudoCount
         if !fitSettings.fixWeights {
-            let counts = statistics.components.map { $0.weight + alpha }
+            let counts = statistics.components.map { $0.sampleWeight + alpha }
             let total = counts.reduce(0, +)
             for c in 0..<componentCount where !(counts[c] > 0) {
                 throw EMError.degenerateComponent(component: c, iteration: 0, reason: .emptyComponent)

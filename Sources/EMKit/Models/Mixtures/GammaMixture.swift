@@ -110,7 +110,7 @@ public struct GammaMixture: Sendable {
 
 /// What a gamma mixture's E-step accumulates per component: Nₖ = Σᵢ rᵢₖ, Sₖ = Σᵢ rᵢₖ xᵢ and
 /// Lₖ = Σᵢ rᵢₖ log xᵢ.
-public struct GammaMixtureStatistics: SufficientStatistics {
+public struct GammaMixtureStatistics: ModelStatistics {
     /// Nₖ, `[K]`.
     public internal(set) var counts: [Double]
     /// Sₖ, `[K]`.
@@ -123,6 +123,16 @@ public struct GammaMixtureStatistics: SufficientStatistics {
             counts[c] += other.counts[c]
             sums[c] += other.sums[c]
             logSums[c] += other.logSums[c]
+        }
+    }
+
+    public var sampleWeight: Double { counts.reduce(0, +) }
+
+    public mutating func scale(by factor: Double) {
+        for c in counts.indices {
+            counts[c] *= factor
+            sums[c] *= factor
+            logSums[c] *= factor
         }
     }
 }

@@ -1,7 +1,7 @@
 /// The sufficient statistics of a Gaussian mixture's E-step: per component, the total
 /// responsibility, the responsibility-weighted mean and centred scatter; and, when components
 /// may be re-seeded, the worst-fitted samples.
-public struct GaussianMixtureStatistics: ScalableStatistics, Equatable {
+public struct GaussianMixtureStatistics: ModelStatistics, Equatable {
     /// Responsibility-weighted moments, one group per component.
     public internal(set) var moments: GaussianMoments
     /// The samples with the lowest log-likelihood (only tracked under `DegeneracyPolicy.reseed`).

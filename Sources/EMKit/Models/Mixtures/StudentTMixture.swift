@@ -110,7 +110,7 @@ public struct StudentTMixture: Sendable {
 }
 
 /// The statistics of the ECM's E-step for a Student-t mixture.
-public struct StudentTMixtureStatistics: SufficientStatistics {
+public struct StudentTMixtureStatistics: ModelStatistics {
     /// Moments weighted by τ·u (responsibility × the latent precision weight).
     public internal(set) var moments: GaussianMoments
     /// Σ τ per component.
@@ -123,6 +123,17 @@ public struct StudentTMixtureStatistics: SufficientStatistics {
         for k in responsibilityTotals.indices {
             responsibilityTotals[k] += other.responsibilityTotals[k]
             logWeightTerms[k] += other.logWeightTerms[k]
+        }
+    }
+
+    /// Σ τ over components: the samples' total weight.
+    public var sampleWeight: Double { responsibilityTotals.reduce(0, +) }
+
+    public mutating func scale(by factor: Double) {
+        moments.scale(by: factor)
+        for k in responsibilityTotals.indices {
+            responsibilityTotals[k] *= factor
+            logWeightTerms[k] *= factor
         }
     }
 }

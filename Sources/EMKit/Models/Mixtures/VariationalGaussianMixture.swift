@@ -245,7 +245,7 @@ extension VariationalGaussianMixture {
 
 /// What the variational E-step accumulates: the responsibility-weighted moments and
 /// `Σᵢ wᵢ log Σₖ ρᵢₖ`, from which the M-step recovers the responsibilities' entropy.
-public struct VariationalGaussianMixtureStatistics: SufficientStatistics {
+public struct VariationalGaussianMixtureStatistics: ModelStatistics {
     /// Responsibility-weighted moments, one group per component.
     public internal(set) var moments: GaussianMixtureStatistics
     /// `Σᵢ wᵢ log Σₖ ρᵢₖ` (nats).
@@ -254,6 +254,13 @@ public struct VariationalGaussianMixtureStatistics: SufficientStatistics {
     public mutating func merge(_ other: VariationalGaussianMixtureStatistics) {
         moments.merge(other.moments)
         logNormalizer += other.logNormalizer
+    }
+
+    public var sampleWeight: Double { moments.sampleWeight }
+
+    public mutating func scale(by factor: Double) {
+        moments.scale(by: factor)
+        logNormalizer *= factor
     }
 }
 
