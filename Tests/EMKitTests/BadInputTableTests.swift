@@ -43,8 +43,11 @@ struct BadInputTableTests {
         func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
         let model = (try? String(contentsOfFile: Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/FuzzModelFiles/gaussian.json").path, encoding: .utf8)) ?? ""
+        let poissonStatistics = (try? Data(contentsOf: Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/FuzzStatisticsArchive/poisson-mixture"))) ?? Data()
         return [
             "data": write("data.csv", "x,y\n1,2\n2,3\n3,5\n"),
+            "poisson-stats": write("poisson.stats", Array(poissonStatistics)),
             "npy-empty": write("empty.npy", [UInt8]()),
             "npy-truncated": write("trunc.npy", [0x93] + Array("NUMPY".utf8) + [1, 0, 0x76, 0] + Array("{'descr'".utf8)),
             "npy-int": write("int.npy", npy("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }", Array(repeating: 0, count: 16))),
@@ -117,6 +120,9 @@ struct BadInputTableTests {
             BadInput("HMM", "a length of 2^63 − 1", ["hmm", "fit", "-", "--states", "2", "--lengths", files["lenhuge"] ?? ""], input: "x\n1\n2\n3\n", status: 1, message: "invalid --lengths 'a sequence of 9223372036854775807': expected lengths "),
             BadInput("HMM", "a symbol of 1e18", ["hmm", "fit", "-", "--states", "2", "--emission", "categorical"], input: "x\n1\n1e18\n2\n", status: 1, message: "row 2: symbols must be whole numbers from 0 to 65535, got 1e+18"),
             BadInput("HMM", "a symbol that is not whole", ["hmm", "fit", "-", "--states", "2", "--emission", "categorical"], input: "x\n1\n2.5\n2\n", status: 1, message: "row 2: symbols must be whole numbers from 0 to 65535, got 2.5"),
+            BadInput("counts", "a negative binomial count above 2^53", ["fit", "-", "--model", "negative-binomial", "-k", "1"], input: "x\n3\n1e16\n", status: 1, message: "row 2: negative binomial counts must be at most 2^53; column 1 is 1e+16"),
+            BadInput("HMM", "a negative count for negative binomial emissions", ["hmm", "fit", "-", "--states", "2", "--emission", "negative-binomial"], input: "x\n1\n-2\n4\n", status: 1, message: "row 2: negative binomial counts must be whole numbers ≥ 0; column 1 is -2.0"),
+            BadInput("statistics", "E-step statistics of another model", ["mstep", files["model"] ?? "", files["poisson-stats"] ?? "", "-o", scratch.appendingPathComponent("next.json").path], input: nil, status: 1, message: "it holds 'finite-mixture' statistics, not 'gaussian-mixture'"),
             BadInput("image", "a truncated PNG", ["segment", Fixtures.path("images/truncated.png"), "-k", "2", "-o", scratch.appendingPathComponent("s.png").path], input: nil, status: 1, message: "corrupt or truncated image: Read Error"),
             BadInput("image", "a text file named .png", ["segment", files["notimage"] ?? "", "-k", "2", "-o", scratch.appendingPathComponent("s.png").path], input: nil, status: 1, message: "not a PNG or JPEG image"),
             BadInput("image", "more pixels than --max-pixels", ["segment", Fixtures.path("images/rgb.png"), "-k", "2", "-o", scratch.appendingPathComponent("s.png").path, "--max-pixels", "50"], input: nil, status: 1, message: "the image declares 12×8 pixels, more than the limit of 50; raise it (-"),
