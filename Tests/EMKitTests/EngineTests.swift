@@ -333,4 +333,35 @@ struct FittableModelTests {
         let kMeans = try KMeans.fit(try RowDataset(faithful), options: KMeans.FitOptions(componentCount: 2))
         #expect(kMeans.model.clusterCount == 2)
     }
+
+    /// Any model through the protocol alone.
+    static func fitGenerically<Model: FittableModel>(_ type: Model.Type, _ data: Model.Dataset, _ options: Model.FitOptions) throws -> EMResult<Model> {
+        try Model.fit(data, options: options)
+    }
+
+    @Test("hidden Markov models of every emission family fit through the same call; options.start is fit(from:)")
+    func everyHMM() throws {
+        let counts = try CSVReader.read(path: Fixtures.path("hmm_negative_binomial.csv"), columns: [.name("count")]).samples
+        let sequences = try SequenceDataset(try RowDataset(counts), lengths: [200, 200, 200])
+        var options = NegativeBinomialHMM.FitOptions(stateCount: 2)
+        options.em.seed = 4
+        let negativeBinomial = try Self.fitGenerically(NegativeBinomialHMM.self, sequences, options)
+        #expect(negativeBinomial.model.stateCount == 2 && negativeBinomial.converged)
+        var poissonOptions = PoissonHMM.FitOptions(stateCount: 2)
+        poissonOptions.componentCount = 3
+        #expect(try Self.fitGenerically(PoissonHMM.self, sequences, poissonOptions).model.stateCount == 3)
+        var gaussianOptions = GaussianHMM.FitOptions(stateCount: 2)
+        gaussianOptions.emission.covarianceType = .spherical
+        #expect(try Self.fitGenerically(GaussianHMM.self, sequences, gaussianOptions).model.emission.covarianceType == .spherical)
+        var categoricalOptions = CategoricalHMM.FitOptions(stateCount: 2)
+        categoricalOptions.emission.symbolCount = 80
+        let symbols = try SequenceDataset(try RowDataset(Matrix(rowCount: 600, columnCount: 1, elements: counts.elements.map { min($0, 70) })))
+        #expect(try Self.fitGenerically(CategoricalHMM.self, symbols, categoricalOptions).model.emission.symbolCount == 80)
+        // A given start: the same as fit(from:).
+        options.start = negativeBinomial.model
+        options.em.maxIterations = 3
+        let restarted = try Self.fitGenerically(NegativeBinomialHMM.self, sequences, options)
+        let explicit = try NegativeBinomialHMM.fit(sequences, options: options, from: negativeBinomial.model)
+        #expect(restarted.history == explicit.history)
+    }
 }

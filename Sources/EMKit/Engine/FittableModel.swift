@@ -8,9 +8,10 @@
 /// ```
 ///
 /// Each model's `FitOptions` holds its own settings (covariance structure, priors, initial
-/// degrees of freedom) and the shared EM settings in `em`. Hidden Markov models take the same
-/// shape of call (`HiddenMarkovModel.fit(_:options:from:)` and the emission families' own
-/// `fit(_:options:)`), with `stateCount` for `componentCount`.
+/// degrees of freedom) and the shared EM settings in `em`. Hidden Markov models of every
+/// emission family conform too: `HiddenMarkovModel.FitOptions(stateCount:)` (whose
+/// `componentCount` is the state count), with the family's settings in `options.emission` and
+/// an optional starting model in `options.start`.
 public protocol FittableModel: EMModel {
     /// What a fit needs besides the data.
     associatedtype FitOptions: ModelFitOptions
@@ -41,3 +42,11 @@ extension GammaMixture: FittableModel {}
 extension GammaMixture.FitOptions: ModelFitOptions {}
 extension KMeans: FittableModel {}
 extension KMeans.FitOptions: ModelFitOptions {}
+extension HiddenMarkovModel: FittableModel {}
+extension HiddenMarkovModel.FitOptions: ModelFitOptions {
+    /// The number of states (`stateCount`), under the name every model's options share.
+    public var componentCount: Int {
+        get { stateCount }
+        set { stateCount = newValue }
+    }
+}

@@ -314,23 +314,3 @@ func trigammaDifference(_ r: Double, _ x: Double) -> Double {
     let z = x + r
     return -x / (r * z) + (1 / (z * z) - 1 / (r * r)) / 2 + (1 / (z * z * z) - 1 / (r * r * r)) / 6
 }
-
-extension HiddenMarkovModel where Emission == NegativeBinomialEmission {
-    /// Fits a negative binomial HMM: each restart's emissions start as a negative binomial
-    /// mixture of the observations does (k-means, then a smoothed M-step per cluster), with
-    /// uniform start and transition probabilities.
-    ///
-    /// - Throws: as `fit(_:options:from:)`; `EMError.invalidObservation` for a value that is not a
-    ///   count, `EMError.tooManyComponents` for more states than distinct observations.
-    public static func fit(_ data: SequenceDataset, options: FitOptions) throws -> EMResult<HiddenMarkovModel> {
-        try NegativeBinomialMixture.validate(data.rows)
-        let distinct = try data.rows.distinctRowCount(upTo: options.stateCount)
-        guard distinct >= options.stateCount else { throw EMError.tooManyComponents(components: options.stateCount, samples: distinct) }
-        var mixtureOptions = NegativeBinomialMixture.FitOptions(componentCount: options.stateCount)
-        mixtureOptions.em.threadCount = options.em.threadCount
-        return try fit(data, options: options) { generator in
-            let start = try NegativeBinomialMixture.initialMixture(for: data.rows, options: mixtureOptions, using: &generator)
-            return try NegativeBinomialEmission(components: start.components)
-        }
-    }
-}

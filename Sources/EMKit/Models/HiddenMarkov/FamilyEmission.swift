@@ -119,6 +119,17 @@ public struct FamilyEmission<Encoding: ObservationEncoding>: HMMEmission {
         return result
     }
 
+    public typealias FitSettings = Encoding.FitSettings
+
+    /// The encoding's initialiser (`ObservationEncoding.initializer`): one component per state.
+    public static func initializer(
+        for data: SequenceDataset, options: HiddenMarkovModel<FamilyEmission>.FitOptions
+    ) throws -> (inout SeededGenerator) throws -> FamilyEmission {
+        let components = try Encoding.initializer(
+            for: data, stateCount: options.stateCount, settings: options.emission, threadCount: options.em.threadCount)
+        return { generator in try FamilyEmission(components: components(&generator)) }
+    }
+
     /// The components' log-density under the prior (up to its constant), 0 without one.
     public func logPrior() -> Double {
         guard let prior else { return 0 }
@@ -159,9 +170,8 @@ extension FamilyEmission where Encoding == SymbolObservations {
     public var probabilities: Matrix { parameters }
     /// The number of symbols M.
     public var symbolCount: Int { componentDimension }
-    /// The most symbols a fit takes, 65 536: the emission matrix holds states × symbols values, so
-    /// a stray large symbol must not size it.
-    public static var maximumSymbolCount: Int { 1 << 16 }
+    /// The most symbols a fit takes, 65 536 (`SymbolObservations.maximumSymbolCount`).
+    public static var maximumSymbolCount: Int { SymbolObservations.maximumSymbolCount }
 }
 
 /// Poisson emissions: an observation is `d` counts, independent Poisson given the state.

@@ -153,17 +153,28 @@ public struct GaussianMixtureEmission: HMMEmission {
 /// A hidden Markov model whose states emit from Gaussian mixtures.
 public typealias GaussianMixtureHMM = HiddenMarkovModel<GaussianMixtureEmission>
 
-extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
-    /// Fits a Gaussian-mixture HMM: each restart clusters the observations into S groups by
-    /// k-means and starts each state's M-component mixture from its group (k-means++ and k-means
-    /// again), with uniform start and transition probabilities.
+extension GaussianMixtureEmission {
+    /// The settings of a Gaussian-mixture emission fit.
+    public struct FitSettings: EmissionFitSettings {
+        /// M, the Gaussian components per state. Default 2.
+        public var mixtureComponents: Int = 2
+        /// The covariance structure. Default `.full`.
+        public var covarianceType: CovarianceType = .full
+        /// Added to every covariance diagonal in the M-step. Default 1e-6.
+        public var regularization: Double = 1e-6
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Each restart clusters the observations into S groups by k-means and starts each state's
+    /// M-component mixture from its group (k-means++ and k-means again).
     ///
-    /// - Throws: as `fit(_:options:from:)`, and `EMError.tooManyComponents` when a group has fewer
-    ///   than M distinct observations.
-    public static func fit(
-        _ data: SequenceDataset, options: FitOptions, mixtureComponents: Int, covarianceType: CovarianceType,
-        regularization: Double = 1e-6
-    ) throws -> EMResult<HiddenMarkovModel> {
+    /// - Throws: `EMError.invalidParameter` for M < 1, `EMError.tooManyComponents` when the data
+    ///   or a group has too few distinct observations.
+    public static func initializer(
+        for data: SequenceDataset, options: HiddenMarkovModel<GaussianMixtureEmission>.FitOptions
+    ) throws -> (inout SeededGenerator) throws -> GaussianMixtureEmission {
+        let mixtureComponents = options.emission.mixtureComponents
         guard mixtureComponents >= 1 else {
             throw EMError.invalidParameter(name: "mixtureComponents", value: "\(mixtureComponents)", expected: "an integer ≥ 1")
         }
@@ -171,7 +182,11 @@ extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
         guard distinct >= options.stateCount * mixtureComponents else {
             throw EMError.tooManyComponents(components: options.stateCount * mixtureComponents, samples: distinct)
         }
-        return try fit(data, options: options) { generator in
+        var mixtureOptions = GaussianMixture.FitOptions(componentCount: mixtureComponents, covarianceType: options.emission.covarianceType)
+        mixtureOptions.settings.regularization = options.emission.regularization
+        // The prior already shapes the initial mixtures, so a cluster of one point cannot be singular.
+        mixtureOptions.settings.prior = options.emissionPrior
+        return { generator in
             let clusters = try KMeans.seededLloyd(
                 data.rows, clusterCount: options.stateCount, threadCount: options.em.threadCount, using: &generator)
             var groups = [[Double]](repeating: [], count: options.stateCount)
@@ -179,10 +194,6 @@ extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
                 let block = Matrix(rowCount: count, columnCount: data.dimension, elements: Array(UnsafeBufferPointer(start: rows, count: count * data.dimension)))
                 for (t, label) in try clusters.predict(block).enumerated() { groups[label] += block.row(t) }
             }
-            var mixtureOptions = GaussianMixture.FitOptions(componentCount: mixtureComponents, covarianceType: covarianceType)
-            mixtureOptions.settings.regularization = regularization
-            // The prior already shapes the initial mixtures, so a cluster of one point cannot be singular.
-            mixtureOptions.settings.prior = options.emissionPrior
             let mixtures = try groups.map { rows -> GaussianMixture in
                 let group = try RowDataset(Matrix(rowCount: rows.count / data.dimension, columnCount: data.dimension, elements: rows))
                 let distinctRows = try group.distinctRowCount(upTo: mixtureComponents)
@@ -193,6 +204,22 @@ extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
             }
             return try GaussianMixtureEmission(mixtures: mixtures)
         }
+    }
+}
+
+extension HiddenMarkovModel where Emission == GaussianMixtureEmission {
+    /// `fit(_:options:)` with the mixture size, covariance structure and regularisation given here.
+    ///
+    /// - Throws: as `fit(_:options:)`.
+    public static func fit(
+        _ data: SequenceDataset, options: FitOptions, mixtureComponents: Int, covarianceType: CovarianceType,
+        regularization: Double = 1e-6
+    ) throws -> EMResult<HiddenMarkovModel> {
+        var options = options
+        options.emission.mixtureComponents = mixtureComponents
+        options.emission.covarianceType = covarianceType
+        options.emission.regularization = regularization
+        return try fit(data, options: options)
     }
 }
 

@@ -57,6 +57,33 @@ public protocol HMMEmission: Sendable, ParameterVectorConvertible {
 
     /// The log-density of the emission parameters under their prior (natural log), 0 without one.
     func logPrior() -> Double
+
+    /// What fitting these emissions needs besides the model's options (a covariance structure,
+    /// a symbol count), in `HiddenMarkovModel.FitOptions.emission`.
+    associatedtype FitSettings: EmissionFitSettings
+
+    /// Checks `data` for these emissions and returns how each restart draws its initial
+    /// emissions (with the restart's seeded generator): what `HiddenMarkovModel.fit(_:options:)`
+    /// starts from when no model is given.
+    ///
+    /// - Throws: `EMError.invalidObservation` for an observation outside the family,
+    ///   `EMError.tooManyComponents` for more states than distinct observations,
+    ///   `EMError.invalidParameter` for bad settings.
+    static func initializer(
+        for data: SequenceDataset, options: HiddenMarkovModel<Self>.FitOptions
+    ) throws -> (inout SeededGenerator) throws -> Self
+}
+
+/// The settings an emission family's fit takes; every one has defaults.
+public protocol EmissionFitSettings: Sendable {
+    /// The defaults.
+    init()
+}
+
+/// The settings of an emission family that needs none.
+public struct NoEmissionSettings: EmissionFitSettings {
+    /// No settings.
+    public init() {}
 }
 
 extension HMMEmission {

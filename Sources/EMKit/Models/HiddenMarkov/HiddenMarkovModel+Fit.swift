@@ -17,9 +17,29 @@ extension HiddenMarkovModel {
         /// Pseudo-count added to every expected count of categorical or Poisson emissions (a
         /// Dirichlet or Gamma prior; MAP). Default 0: maximum likelihood.
         public var emissionPseudoCount: Double = 0
+        /// The emission family's own settings (`GaussianEmission.FitSettings`: the covariance
+        /// structure and regularisation; categorical: the symbol count; …).
+        public var emission = Emission.FitSettings()
+        /// Every restart starts from this model when given (transitions at zero stay zero);
+        /// otherwise from the emission family's initialiser with uniform start and transition
+        /// probabilities. Default `nil`.
+        public var start: HiddenMarkovModel? = nil
 
         /// Options for an S-state model; the rest keep their defaults.
         public init(stateCount: Int) { self.stateCount = stateCount }
+    }
+
+    /// Fits by Baum–Welch, from `options.start` or from the emission family's initialiser
+    /// (`HMMEmission.initializer(for:options:)`) with uniform start and transition probabilities.
+    /// The one fitting call of every HMM, whatever its emissions.
+    ///
+    /// - Throws: as `fit(_:options:from:)` and the emission family's initialiser.
+    public static func fit(_ data: SequenceDataset, options: FitOptions) throws -> EMResult<HiddenMarkovModel> {
+        if let start = options.start { return try fit(data, options: options, from: start) }
+        guard options.stateCount >= 1 else {
+            throw EMError.invalidParameter(name: "stateCount", value: "\(options.stateCount)", expected: "an integer ≥ 1")
+        }
+        return try fit(data, options: options, initialEmission: try Emission.initializer(for: data, options: options))
     }
 
     /// Fits by Baum–Welch from the given initial model (every restart starts from it).
@@ -78,82 +98,58 @@ extension HiddenMarkovModel {
     }
 }
 
-extension HiddenMarkovModel where Emission == GaussianEmission {
-    /// Fits a Gaussian HMM: each restart's means from k-means (k-means++ seeding) on all
-    /// observations, covariances from the clusters, uniform start and transition probabilities.
+extension GaussianEmission {
+    /// The settings of a Gaussian emission fit.
+    public struct FitSettings: EmissionFitSettings {
+        /// The covariance structure. Default `.full`.
+        public var covarianceType: CovarianceType = .full
+        /// Added to every covariance diagonal in the M-step. Default 1e-6.
+        public var regularization: Double = 1e-6
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Each restart's means from k-means (k-means++ seeding) on all observations, covariances
+    /// from the clusters.
     ///
-    /// - Throws: as `fit(_:options:from:)`, and `EMError.tooManyComponents` for more states than distinct observations.
-    public static func fit(
-        _ data: SequenceDataset, options: FitOptions, covarianceType: CovarianceType, regularization: Double = 1e-6
-    ) throws -> EMResult<HiddenMarkovModel> {
-        var mixtureOptions = GaussianMixture.FitOptions(componentCount: options.stateCount, covarianceType: covarianceType)
-        mixtureOptions.settings.regularization = regularization
+    /// - Throws: `EMError.tooManyComponents` for more states than distinct observations.
+    public static func initializer(
+        for data: SequenceDataset, options: HiddenMarkovModel<GaussianEmission>.FitOptions
+    ) throws -> (inout SeededGenerator) throws -> GaussianEmission {
+        var mixtureOptions = GaussianMixture.FitOptions(componentCount: options.stateCount, covarianceType: options.emission.covarianceType)
+        mixtureOptions.settings.regularization = options.emission.regularization
         // The prior already shapes the initial emissions, so a cluster of one point cannot be singular.
         mixtureOptions.settings.prior = try options.emissionPrior?.forEmissions(dimension: data.dimension)
         mixtureOptions.em.threadCount = options.em.threadCount
         let distinct = try data.rows.distinctRowCount(upTo: options.stateCount)
         guard distinct >= options.stateCount else { throw EMError.tooManyComponents(components: options.stateCount, samples: distinct) }
-        return try fit(data, options: options) { generator in
+        return { generator in
             GaussianEmission(gaussians: try GaussianMixture.initialMixture(for: data.rows, options: mixtureOptions, using: &generator))
         }
     }
 }
 
-extension HiddenMarkovModel where Emission == CategoricalEmission {
-    /// Fits a discrete-symbol HMM: each restart's emission probabilities drawn at random around
-    /// the symbols' overall frequencies, uniform start and transition probabilities.
+extension HiddenMarkovModel where Emission == GaussianEmission {
+    /// `fit(_:options:)` with the covariance structure and regularisation given here.
     ///
-    /// - Throws: as `fit(_:options:from:)`; `EMError.invalidObservation` for a symbol that is not a whole number ≥ 0.
-    public static func fit(_ data: SequenceDataset, options: FitOptions, symbolCount: Int? = nil) throws -> EMResult<HiddenMarkovModel> {
-        var frequencies: [Double] = []
-        try data.rows.forEachChunk { start, count, rows, _ in
-            for t in 0..<count {
-                let m = rows[t * data.dimension]
-                guard isCount(m), m < Double(CategoricalEmission.maximumSymbolCount) else {
-                    throw EMError.invalidObservation(
-                        row: start + t,
-                        reason: "symbols must be whole numbers from 0 to \(CategoricalEmission.maximumSymbolCount - 1), got \(m)")
-                }
-                let symbol = Int(m)
-                if symbol >= frequencies.count { frequencies += Array(repeating: 0, count: symbol + 1 - frequencies.count) }
-                frequencies[symbol] += 1
-            }
-        }
-        let m = max(symbolCount ?? frequencies.count, frequencies.count)
-        frequencies += Array(repeating: 0, count: m - frequencies.count)
-        let total = frequencies.reduce(0, +)
-        return try fit(data, options: options) { generator in
-            var rows: [Double] = []
-            for _ in 0..<options.stateCount {
-                let row = frequencies.map { ($0 + 1) / (total + Double(m)) * (0.5 + generator.nextUnitInterval()) }
-                let sum = row.reduce(0, +)
-                rows += row.map { $0 / sum }
-            }
-            return try CategoricalEmission(probabilities: Matrix(rowCount: options.stateCount, columnCount: m, elements: rows))
-        }
+    /// - Throws: as `fit(_:options:)`.
+    public static func fit(
+        _ data: SequenceDataset, options: FitOptions, covarianceType: CovarianceType, regularization: Double = 1e-6
+    ) throws -> EMResult<HiddenMarkovModel> {
+        var options = options
+        options.emission.covarianceType = covarianceType
+        options.emission.regularization = regularization
+        return try fit(data, options: options)
     }
 }
 
-extension HiddenMarkovModel where Emission == PoissonEmission {
-    /// Fits a Poisson HMM: each restart's rates from k-means on the counts, uniform start and transitions.
+extension HiddenMarkovModel where Emission == CategoricalEmission {
+    /// `fit(_:options:)` with the number of symbols given here (at least the largest symbol + 1).
     ///
-    /// - Throws: as `fit(_:options:from:)`.
-    public static func fit(_ data: SequenceDataset, options: FitOptions) throws -> EMResult<HiddenMarkovModel> {
-        let d = data.dimension
-        try data.rows.forEachChunk { start, count, rows, _ in
-            for t in 0..<count {
-                for j in 0..<d where !isCount(rows[t * d + j]) {
-                    throw EMError.invalidObservation(row: start + t, reason: "counts must be whole numbers ≥ 0; column \(j + 1) is \(rows[t * d + j])")
-                }
-            }
-        }
-        let distinct = try data.rows.distinctRowCount(upTo: options.stateCount)
-        guard distinct >= options.stateCount else { throw EMError.tooManyComponents(components: options.stateCount, samples: distinct) }
-        return try fit(data, options: options) { generator in
-            let lloyd = try KMeans.seededLloyd(
-                data.rows, clusterCount: options.stateCount, threadCount: options.em.threadCount, using: &generator)
-            return try PoissonEmission(rates: Matrix(
-                rowCount: options.stateCount, columnCount: d, elements: lloyd.centroids.elements.map { max($0, 1e-3) }))
-        }
+    /// - Throws: as `fit(_:options:)`.
+    public static func fit(_ data: SequenceDataset, options: FitOptions, symbolCount: Int?) throws -> EMResult<HiddenMarkovModel> {
+        var options = options
+        options.emission.symbolCount = symbolCount
+        return try fit(data, options: options)
     }
 }

@@ -23,6 +23,16 @@ public protocol ObservationEncoding: Sendable {
 
     /// Why `x` is not a valid observation for components of `componentDimension`, or `nil`.
     static func problem(with x: UnsafePointer<Double>, componentDimension: Int) -> String?
+
+    /// What fitting these emissions takes besides the model's options.
+    associatedtype FitSettings: EmissionFitSettings
+
+    /// Checks `data` and returns how each restart draws one component per state.
+    ///
+    /// - Throws: `EMError.invalidObservation`, `EMError.tooManyComponents`.
+    static func initializer(
+        for data: SequenceDataset, stateCount: Int, settings: FitSettings, threadCount: Int?
+    ) throws -> (inout SeededGenerator) throws -> [Component]
 }
 
 /// Observations that are rows of the family, as a mixture reads them (`d` counts for Poisson).
@@ -46,6 +56,21 @@ public enum RowObservations<Component: MixtureComponent>: ObservationEncoding {
 
     public static func problem(with x: UnsafePointer<Double>, componentDimension: Int) -> String? {
         Component.problem(with: x, dimension: componentDimension)
+    }
+
+    public typealias FitSettings = NoEmissionSettings
+
+    /// Each restart's states start as a mixture of the family fitted to all observations
+    /// starts: k-means on the rows (k-means++ seeding), then a lightly smoothed M-step per cluster.
+    public static func initializer(
+        for data: SequenceDataset, stateCount: Int, settings: NoEmissionSettings, threadCount: Int?
+    ) throws -> (inout SeededGenerator) throws -> [Component] {
+        try FiniteMixture<Component>.validate(data.rows)
+        let distinct = try data.rows.distinctRowCount(upTo: stateCount)
+        guard distinct >= stateCount else { throw EMError.tooManyComponents(components: stateCount, samples: distinct) }
+        var mixtureOptions = FiniteMixture<Component>.FitOptions(componentCount: stateCount)
+        mixtureOptions.em.threadCount = threadCount
+        return { generator in try FiniteMixture<Component>.initialMixture(for: data.rows, options: mixtureOptions, using: &generator).components }
     }
 }
 
@@ -79,5 +104,49 @@ public enum SymbolObservations: ObservationEncoding {
             return "symbols must be whole numbers from 0 to \(componentDimension - 1), got \(m)"
         }
         return nil
+    }
+
+    /// The settings of a categorical emission fit.
+    public struct FitSettings: EmissionFitSettings {
+        /// The number of symbols M, at least the largest symbol + 1; `nil`: the largest symbol + 1.
+        public var symbolCount: Int? = nil
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The most symbols a fit takes, 65 536: the emission matrix holds states × symbols values, so
+    /// a stray large symbol must not size it.
+    public static let maximumSymbolCount = 1 << 16
+
+    /// Each restart's emission probabilities drawn at random around the symbols' overall
+    /// frequencies (add-one smoothed, each scaled by a uniform factor in [0.5, 1.5), renormalised).
+    ///
+    /// - Throws: `EMError.invalidObservation` for a symbol that is not a whole number below 65 536.
+    public static func initializer(
+        for data: SequenceDataset, stateCount: Int, settings: FitSettings, threadCount: Int?
+    ) throws -> (inout SeededGenerator) throws -> [Categorical] {
+        var frequencies: [Double] = []
+        try data.rows.forEachChunk { start, count, rows, _ in
+            for t in 0..<count {
+                let m = rows[t * data.dimension]
+                guard isCount(m), m < Double(maximumSymbolCount) else {
+                    throw EMError.invalidObservation(
+                        row: start + t, reason: "symbols must be whole numbers from 0 to \(maximumSymbolCount - 1), got \(m)")
+                }
+                let symbol = Int(m)
+                if symbol >= frequencies.count { frequencies += Array(repeating: 0, count: symbol + 1 - frequencies.count) }
+                frequencies[symbol] += 1
+            }
+        }
+        let m = max(settings.symbolCount ?? frequencies.count, frequencies.count)
+        frequencies += Array(repeating: 0, count: m - frequencies.count)
+        let total = frequencies.reduce(0, +)
+        return { generator in
+            try (0..<stateCount).map { _ in
+                let row = frequencies.map { ($0 + 1) / (total + Double(m)) * (0.5 + generator.nextUnitInterval()) }
+                let sum = row.reduce(0, +)
+                return try Categorical(probabilities: row.map { $0 / sum })
+            }
+        }
     }
 }
