@@ -108,8 +108,8 @@ extension EMKitCommand.HMM {
             discussion: """
                 Gaussian emissions start from k-means, Gaussian-mixture ones from k-means within \
                 k-means groups, categorical ones (one column of symbols 0…M−1) \
-                from the symbol frequencies, Poisson ones from k-means on the counts, negative binomial \
-                ones as a negative binomial mixture of the counts starts; start and \
+                from the symbol frequencies, Poisson and negative binomial ones as a mixture of \
+                that family fitted to the counts starts (k-means); start and \
                 transition probabilities start uniform. With --init-from, every part starts from the \
                 model file, and transitions at zero there stay zero.
                 """)
