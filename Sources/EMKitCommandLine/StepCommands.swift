@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EMKit
 
 extension EMKitCommand {
@@ -20,22 +21,58 @@ extension EMKitCommand {
         @Option(name: .long, help: "Rows per chunk; every part of one fit must use the same.")
         var rowsPerChunk = 512
 
-        @Option(name: [.short, .long], help: "Where to write the statistics.")
+        @Option(name: [.short, .long], help: "Where to write the statistics; - writes them to standard output.")
         var output: String
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The data are raw little-endian float64 values, this many per row, with no header (what a Spark task sends); "
+                    + "DATA may be - for standard input.", valueName: "columns"))
+        var float64Columns: Int?
+
+        @Flag(name: .long, help: "With --float64-columns: each row carries one more value, its sample weight, last.")
+        var weightLast = false
 
         func validate() throws {
             guard rowsPerChunk >= 1, rowsPerChunk <= 1 << 24 else {
                 throw ValidationError("--rows-per-chunk must be from 1 to \(1 << 24), got \(rowsPerChunk)")
             }
+            if let float64Columns, !(1...(1 << 20)).contains(float64Columns) {
+                throw ValidationError("--float64-columns must be from 1 to \(1 << 20), got \(float64Columns)")
+            }
+            if weightLast && float64Columns == nil { throw ValidationError("--weight-last needs --float64-columns") }
         }
 
         func run() throws {
-            try FileAccess.refuseOverwriting(inputs: [arguments.model, arguments.data], outputs: [output])
+            try FileAccess.refuseOverwriting(inputs: [arguments.model, arguments.data], outputs: output == "-" ? [] : [output])
             let model = try SteppableModel.read(path: arguments.model)
-            let markers = model.marginalisesMissingValues ? arguments.missing.markers : nil
-            let table = try arguments.dataOptions.read(arguments.data, columns: model.columns, missingMarkers: markers)
-            let data = try RowDataset(table.samples, sampleWeights: table.sampleWeights, rowsPerChunk: rowsPerChunk)
-            try FileAccess.writeAtomically(try model.expectation(data), to: output)
+            let data: RowDataset
+            if let float64Columns {
+                let width = float64Columns + (weightLast ? 1 : 0)
+                let rows = try Float64Blocks.matrix(from: FileAccess.readAll(arguments.data), columnCount: width, path: arguments.data)
+                let samples = weightLast
+                    ? Matrix(rowCount: rows.rowCount, columnCount: float64Columns,
+                        elements: (0..<rows.rowCount).flatMap { n in (0..<float64Columns).map { rows[n, $0] } })
+                    : rows
+                let weights = weightLast ? (0..<rows.rowCount).map { rows[$0, float64Columns] } : nil
+                data = try RowDataset(
+                    samples, sampleWeights: weights, rowsPerChunk: rowsPerChunk,
+                    missingValues: model.marginalisesMissingValues ? .allowed : .rejected)
+            } else {
+                let markers = model.marginalisesMissingValues ? arguments.missing.markers : nil
+                let table = try arguments.dataOptions.read(arguments.data, columns: model.columns, missingMarkers: markers)
+                data = try RowDataset(table.samples, sampleWeights: table.sampleWeights, rowsPerChunk: rowsPerChunk)
+            }
+            guard data.dimension == model.dimension else {
+                throw EMError.dimensionMismatch(expected: model.dimension, actual: data.dimension)
+            }
+            let bytes = try model.expectation(data)
+            if output == "-" {
+                FileHandle.standardOutput.write(Data(bytes))
+            } else {
+                try FileAccess.writeAtomically(bytes, to: output)
+            }
         }
     }
 

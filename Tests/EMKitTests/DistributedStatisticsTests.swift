@@ -116,6 +116,38 @@ struct DistributedStatisticsTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.json").path))
     }
 
+    @Test("estep reads raw float64 blocks (a Spark task's partition), with weights last, and writes what the CSV gives")
+    func float64Blocks() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try Fixtures.csv("faithful")
+        var options = GaussianMixture.FitOptions(componentCount: 2)
+        options.em = EMOptions(tolerance: 0, maxIterations: 2, seed: 1)
+        let model = try GaussianMixture.fit(RowDataset(data), options: options).model
+        let modelPath = directory.appendingPathComponent("model.json").path
+        try FileAccess.writeAtomically(try GaussianMixtureFile(model, columns: ["eruptions", "waiting"]).encoded(), to: modelPath)
+        let blocks = directory.appendingPathComponent("part.f64").path
+        try FileAccess.writeAtomically(Float64Blocks.encode(data), to: blocks)
+        let fromBlocks = directory.appendingPathComponent("blocks.stats").path
+        let fromCSV = directory.appendingPathComponent("csv.stats").path
+        let a = try CommandRunner.run(["estep", modelPath, blocks, "--float64-columns", "2", "-o", fromBlocks])
+        let b = try CommandRunner.run(["estep", modelPath, Fixtures.path("faithful.csv"), "-o", fromCSV])
+        #expect(a.status == 0 && b.status == 0, "\(a.standardError) \(b.standardError)")
+        #expect(try FileAccess.readAll(fromBlocks) == FileAccess.readAll(fromCSV))
+        // Weights last: weight 2 on every row is every row twice.
+        let weighted = Matrix(rowCount: data.rowCount, columnCount: 3, elements: (0..<data.rowCount).flatMap { [data[$0, 0], data[$0, 1], 2.0] })
+        try FileAccess.writeAtomically(Float64Blocks.encode(weighted), to: blocks)
+        let weightedStats = directory.appendingPathComponent("weighted.stats").path
+        let c = try CommandRunner.run(["estep", modelPath, blocks, "--float64-columns", "2", "--weight-last", "-o", weightedStats])
+        #expect(c.status == 0, "\(c.standardError)")
+        let chunks = try ChunkStatisticsArchive<GaussianMixtureStatistics>(decoding: FileAccess.readAll(weightedStats)).chunks
+        expectClose(chunks.reduce(0) { $0 + $1.likelihood.sampleWeight }, 2 * Double(data.rowCount), relative: 1e-15, "weights")
+        // A cut stream is refused, naming the file.
+        try FileAccess.writeAtomically(Array(Float64Blocks.encode(data).dropLast(3)), to: blocks)
+        let cut = try CommandRunner.run(["estep", modelPath, blocks, "--float64-columns", "2", "-o", fromBlocks])
+        #expect(cut.status == 1 && cut.standardError.contains("are not whole rows of 2 float64 values"), "\(cut.standardError)")
+    }
+
     /// Whether `model`'s E-step statistics on `data`, archived and read back, archive to the same
     /// bytes (every number bit for bit), and give the same M-step.
     static func roundTrips<Model: EMModel>(_ model: Model, _ data: Model.Dataset) throws -> Bool

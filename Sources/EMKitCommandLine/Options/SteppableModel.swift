@@ -5,6 +5,8 @@ import EMKit
 struct SteppableModel {
     /// The columns the model was fitted on, when recorded.
     var columns: [String]?
+    /// The values per row.
+    var dimension: Int
     /// Whether rows may have missing values (Gaussian mixtures marginalise them).
     var marginalisesMissingValues: Bool
     /// The E-step on every chunk of `data`: the archive's bytes.
@@ -48,11 +50,12 @@ struct SteppableModel {
         return make(try file.mixture(path: path), columns: file.columns) { try FiniteMixtureFile($0, columns: file.columns).encoded() }
     }
 
-    private static func make<Model: EMModel>(
+    private static func make<Model: EMModel & Mixture>(
         _ model: Model, columns: [String]?, encode: @escaping (Model) throws -> [UInt8]
     ) -> SteppableModel where Model.Dataset == RowDataset, Model.Statistics: PortableStatistics {
-        SteppableModel(
-            columns: columns, marginalisesMissingValues: false,
+        let dimension = model.dimension
+        return SteppableModel(
+            columns: columns, dimension: dimension, marginalisesMissingValues: false,
             expectation: { data in try ChunkStatisticsArchive(expectationOf: model, on: data).encoded() },
             maximization: { parts in
                 var chunks: [ChunkStatisticsArchive<Model.Statistics>.Chunk] = []
