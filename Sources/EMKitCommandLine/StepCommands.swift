@@ -13,7 +13,8 @@ extension EMKitCommand {
                 Parts cut at multiples of --rows-per-chunk rows, given in order to 'emkit mstep', \
                 give the same next model, bit for bit, as one process on the whole data. Takes \
                 Gaussian, Student-t, gamma, binomial, Bernoulli, categorical, Poisson and negative \
-                binomial mixture files.
+                binomial mixture files, and HMM files (each part holds whole sequences, given by \
+                --sequence-column or --lengths; the next model then agrees to rounding).
                 """)
 
         @OptionGroup var arguments: ModelDataArguments
@@ -34,6 +35,9 @@ extension EMKitCommand {
         @Flag(name: .long, help: "With --float64-columns: each row carries one more value, its sample weight, last.")
         var weightLast = false
 
+        /// Hidden Markov models: the part's sequences (each whole within the part).
+        @OptionGroup var sequences: SequenceOptions
+
         func validate() throws {
             guard rowsPerChunk >= 1, rowsPerChunk <= 1 << 24 else {
                 throw ValidationError("--rows-per-chunk must be from 1 to \(1 << 24), got \(rowsPerChunk)")
@@ -45,9 +49,11 @@ extension EMKitCommand {
         }
 
         func run() throws {
-            try FileAccess.refuseOverwriting(inputs: [arguments.model, arguments.data], outputs: output == "-" ? [] : [output])
+            try FileAccess.refuseOverwriting(
+                inputs: [arguments.model, arguments.data, sequences.lengths].compactMap { $0 }, outputs: output == "-" ? [] : [output])
             let model = try SteppableModel.read(path: arguments.model)
             let data: RowDataset
+            var lengths: [Int]? = nil
             if let float64Columns {
                 let width = float64Columns + (weightLast ? 1 : 0)
                 let rows = try Float64Blocks.matrix(from: FileAccess.readAll(arguments.data), columnCount: width, path: arguments.data)
@@ -59,6 +65,13 @@ extension EMKitCommand {
                 data = try RowDataset(
                     samples, sampleWeights: weights, rowsPerChunk: rowsPerChunk,
                     missingValues: model.marginalisesMissingValues ? .allowed : .rejected)
+                if let file = sequences.lengths {
+                    lengths = try SequenceLengths.parse(String(decoding: try FileAccess.readAll(file), as: UTF8.self), path: file)
+                }
+            } else if model.isSequenceModel {
+                let (sequenceData, _) = try sequences.read(arguments.data, dataOptions: arguments.dataOptions)
+                data = sequenceData.rows
+                lengths = sequenceData.lengths
             } else {
                 let markers = model.marginalisesMissingValues ? arguments.missing.markers : nil
                 let table = try arguments.dataOptions.read(arguments.data, columns: model.columns, missingMarkers: markers)
@@ -67,7 +80,7 @@ extension EMKitCommand {
             guard data.dimension == model.dimension else {
                 throw EMError.dimensionMismatch(expected: model.dimension, actual: data.dimension)
             }
-            let bytes = try model.expectation(data)
+            let bytes = try model.expectation(data, lengths)
             if output == "-" {
                 FileHandle.standardOutput.write(Data(bytes))
             } else {

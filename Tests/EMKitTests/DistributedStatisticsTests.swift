@@ -148,6 +148,38 @@ struct DistributedStatisticsTests {
         #expect(cut.status == 1 && cut.standardError.contains("are not whole rows of 2 float64 values"), "\(cut.standardError)")
     }
 
+    @Test("estep and mstep take HMM files: parts of whole sequences give the in-process next model")
+    func hiddenMarkovParts() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lines = try String(contentsOfFile: Fixtures.path("hmm_negative_binomial.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let counts = try CSVReader.read(path: Fixtures.path("hmm_negative_binomial.csv"), columns: [.name("count")]).samples
+        let data = try SequenceDataset(try RowDataset(counts), lengths: [200, 200, 200])
+        var options = NegativeBinomialHMM.FitOptions(stateCount: 2)
+        options.em = EMOptions(tolerance: 0, maxIterations: 2, seed: 1)
+        let model = try NegativeBinomialHMM.fit(data, options: options).model
+        let modelPath = directory.appendingPathComponent("hmm.json").path
+        try FileAccess.writeAtomically(try HMMFile(model, columns: ["count"]).encoded(), to: modelPath)
+        var parts: [String] = []
+        for (index, range) in [1..<201, 201..<601].enumerated() {
+            let part = directory.appendingPathComponent("part\(index).csv").path
+            try Data(([lines[0]] + lines[range]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: part))
+            let statistics = directory.appendingPathComponent("part\(index).stats").path
+            let result = try CommandRunner.run(["estep", modelPath, part, "--sequence-column", "sequence", "-o", statistics])
+            #expect(result.status == 0, "\(result.standardError)")
+            parts.append(statistics)
+        }
+        let next = directory.appendingPathComponent("next.json").path
+        let result = try CommandRunner.run(["mstep", modelPath] + parts + ["-o", next])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("over 600 samples"), "\(result.standardOutput)")
+        let local = try model.maximized(from: ExpectationMaximization.expectation(model, on: data).statistics)
+        let fromParts = try HMMFile.read(path: next).familyHMM(NegativeBinomial.self, path: next)
+        for (a, b) in zip(fromParts.emission.parameterVector + fromParts.transitionMatrix.elements, local.emission.parameterVector + local.transitionMatrix.elements) {
+            expectClose(a, b, relative: 1e-12, "next model from parts")
+        }
+    }
+
     /// Whether `model`'s E-step statistics on `data`, archived and read back, archive to the same
     /// bytes (every number bit for bit), and give the same M-step.
     static func roundTrips<Model: EMModel>(_ model: Model, _ data: Model.Dataset) throws -> Bool
