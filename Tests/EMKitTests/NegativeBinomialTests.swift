@@ -194,6 +194,21 @@ struct NegativeBinomialTests {
         expectClose(variance, 6.5 + 6.5 * 6.5 / 1.7, relative: 0.06, "sample variance")
     }
 
+    @Test("every count family's density splits into its base measure and the rest")
+    func baseMeasure() throws {
+        func check<Component: MixtureComponent>(_ component: Component, _ row: [Double]) {
+            row.withUnsafeBufferPointer { x in
+                let p = x.baseAddress.unsafelyUnwrapped
+                let base = Component.logBaseMeasure(of: p, dimension: row.count)
+                expectClose(component.logDensity(p, base: base), component.logDensity(p), relative: 1e-13, "\(Component.self)")
+            }
+        }
+        check(try NegativeBinomial(means: [2.5, 40], sizes: [0.7, 3e7]), [3, 57])
+        check(try Poisson(rates: [2.5, 40]), [3, 57])
+        check(try Categorical(probabilities: [0.2, 0.3, 0.5]), [1, 0, 4])
+        check(try Binomial(probability: 0.3), [4, 9])
+    }
+
     @Test("statistics merged across a split give the whole data's M-step; archives round-trip bit for bit")
     func statistics() throws {
         let data = try Self.data(["a", "b"])

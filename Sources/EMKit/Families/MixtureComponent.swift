@@ -27,6 +27,13 @@ public protocol MixtureComponent: Sendable, Equatable {
     /// `log p(x)` of the row `x` (`dimension` values).
     func logDensity(_ x: UnsafePointer<Double>) -> Double
 
+    /// The part of `log p(x)` that does not depend on the parameters (`−Σ log xⱼ!` for counts),
+    /// computed once per row when a row is scored under many components. Default 0.
+    static func logBaseMeasure(of x: UnsafePointer<Double>, dimension: Int) -> Double
+
+    /// `log p(x)` given `base = logBaseMeasure(of: x)`. Default: `logDensity(x)`.
+    func logDensity(_ x: UnsafePointer<Double>, base: Double) -> Double
+
     /// Adds the row `x` with weight `weight` (sample weight × responsibility) to `statistics`.
     static func accumulate(_ x: UnsafePointer<Double>, weight: Double, into statistics: inout Statistics)
 
@@ -71,6 +78,10 @@ public protocol MixtureComponent: Sendable, Equatable {
 }
 
 extension MixtureComponent {
+    public static func logBaseMeasure(of x: UnsafePointer<Double>, dimension: Int) -> Double { 0 }
+
+    public func logDensity(_ x: UnsafePointer<Double>, base: Double) -> Double { logDensity(x) }
+
     public var namedParameters: [(name: String, values: [Double])] { [(Self.parameterName, parameterVector)] }
 
     public static func seedingFeatures(of row: UnsafePointer<Double>, dimension: Int) -> [Double] {

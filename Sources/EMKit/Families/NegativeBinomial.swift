@@ -74,6 +74,23 @@ public struct NegativeBinomial: MixtureComponent {
         return s
     }
 
+    /// `−Σ log xⱼ!`.
+    public static func logBaseMeasure(of x: UnsafePointer<Double>, dimension: Int) -> Double {
+        var factorials = 0.0
+        for j in 0..<dimension { factorials += logFactorial(x[j]) }
+        return -factorials
+    }
+
+    /// `base + Σⱼ log Γ(xⱼ + rⱼ) − log Γ(rⱼ) + rⱼ log(rⱼ/(rⱼ + μⱼ)) + xⱼ log(μⱼ/(rⱼ + μⱼ))`.
+    public func logDensity(_ x: UnsafePointer<Double>, base: Double) -> Double {
+        var s = base
+        for j in 0..<means.count {
+            let (mu, r) = (means[j], sizes[j])
+            s += logRisingFactorial(r, x[j]) - r * _log1p(mu / r) + xLogP(x[j], mu / (r + mu))
+        }
+        return s
+    }
+
     public static func accumulate(_ x: UnsafePointer<Double>, weight: Double, into statistics: inout CountHistograms) {
         statistics.add(x, weight: weight)
     }

@@ -41,6 +41,20 @@ public struct Poisson: MixtureComponent {
         return s
     }
 
+    /// `−Σ log xⱼ!`.
+    public static func logBaseMeasure(of x: UnsafePointer<Double>, dimension: Int) -> Double {
+        var factorials = 0.0
+        for j in 0..<dimension { factorials += logFactorial(x[j]) }
+        return -factorials
+    }
+
+    /// `base + Σⱼ xⱼ log λⱼ − λⱼ`.
+    public func logDensity(_ x: UnsafePointer<Double>, base: Double) -> Double {
+        var s = base
+        for j in 0..<rates.count { s += xLogP(x[j], rates[j]) - rates[j] }
+        return s
+    }
+
     public static func accumulate(_ x: UnsafePointer<Double>, weight: Double, into statistics: inout WeightedSums) {
         statistics.add(x, weight: weight)
     }

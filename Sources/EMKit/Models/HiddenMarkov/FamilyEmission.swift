@@ -68,8 +68,12 @@ public struct FamilyEmission<Encoding: ObservationEncoding>: HMMEmission {
     public func logDensities(_ rows: UnsafePointer<Double>, count: Int, into logDensities: UnsafeMutablePointer<Double>) {
         let s = stateCount
         let d = dimension
+        let width = componentDimension
         for t in 0..<count {
-            for c in 0..<s { logDensities[t * s + c] = Encoding.logDensity(of: components[c], at: rows + t * d) }
+            // The parameter-free part (−Σ log x! for counts) once per observation, not once per state.
+            let x = rows + t * d
+            let base = Encoding.logBaseMeasure(at: x, componentDimension: width)
+            for c in 0..<s { logDensities[t * s + c] = Encoding.logDensity(of: components[c], at: x, base: base) }
         }
     }
 

@@ -15,6 +15,12 @@ public protocol ObservationEncoding: Sendable {
     /// `log p(x)` of the observation `x` under `component`.
     static func logDensity(of component: Component, at x: UnsafePointer<Double>) -> Double
 
+    /// The parameter-free part of `log p(x)`, once per observation (`MixtureComponent.logBaseMeasure`).
+    static func logBaseMeasure(at x: UnsafePointer<Double>, componentDimension: Int) -> Double
+
+    /// `log p(x)` under `component` given `base = logBaseMeasure(at: x)`.
+    static func logDensity(of component: Component, at x: UnsafePointer<Double>, base: Double) -> Double
+
     /// Adds the observation `x` with weight `weight` to a component's statistics.
     static func accumulate(_ x: UnsafePointer<Double>, weight: Double, into statistics: inout Component.Statistics)
 
@@ -43,6 +49,16 @@ public enum RowObservations<Component: MixtureComponent>: ObservationEncoding {
     @inline(__always)
     public static func logDensity(of component: Component, at x: UnsafePointer<Double>) -> Double {
         component.logDensity(x)
+    }
+
+    @inline(__always)
+    public static func logBaseMeasure(at x: UnsafePointer<Double>, componentDimension: Int) -> Double {
+        Component.logBaseMeasure(of: x, dimension: componentDimension)
+    }
+
+    @inline(__always)
+    public static func logDensity(of component: Component, at x: UnsafePointer<Double>, base: Double) -> Double {
+        component.logDensity(x, base: base)
     }
 
     @inline(__always)
@@ -85,6 +101,14 @@ public enum SymbolObservations: ObservationEncoding {
     @inline(__always)
     public static func logDensity(of component: Categorical, at x: UnsafePointer<Double>) -> Double {
         _log(component.probabilities[Int(x[0])])
+    }
+
+    /// 0: a single symbol's multinomial coefficient is 1.
+    public static func logBaseMeasure(at x: UnsafePointer<Double>, componentDimension: Int) -> Double { 0 }
+
+    @inline(__always)
+    public static func logDensity(of component: Categorical, at x: UnsafePointer<Double>, base: Double) -> Double {
+        base + _log(component.probabilities[Int(x[0])])
     }
 
     @inline(__always)
