@@ -67,6 +67,9 @@ public struct Binomial: MixtureComponent {
     public static var initialSmoothing: Prior { BetaPrior(successes: 0.5, failures: 0.5) }
 
     /// Rows are compared by their proportion of successes (0.5 for no trials).
+    /// Rows are compared by their proportion of successes, not as they are.
+    public static var seedsOnRows: Bool { false }
+
     public static func seedingFeatures(of row: UnsafePointer<Double>, dimension: Int) -> [Double] {
         [row[1] > 0 ? row[0] / row[1] : 0.5]
     }

@@ -75,6 +75,10 @@ public protocol MixtureComponent: Sendable, Equatable {
 
     /// The coordinates k-means++ seeding compares rows by (default: the row itself).
     static func seedingFeatures(of row: UnsafePointer<Double>, dimension: Int) -> [Double]
+
+    /// Whether `seedingFeatures` are the row itself (the default), so that k-means can read the
+    /// rows directly instead of mapping each.
+    static var seedsOnRows: Bool { get }
 }
 
 extension MixtureComponent {
@@ -87,6 +91,8 @@ extension MixtureComponent {
     public static func seedingFeatures(of row: UnsafePointer<Double>, dimension: Int) -> [Double] {
         Array(UnsafeBufferPointer(start: row, count: dimension))
     }
+
+    public static var seedsOnRows: Bool { true }
 }
 
 /// The statistics of one mixture component: mergeable, scalable and exactly serialisable (so
@@ -118,7 +124,9 @@ public struct WeightedSums: ComponentStatistics {
     @inline(__always)
     public mutating func add(_ x: UnsafePointer<Double>, weight w: Double) {
         sampleWeight += w
-        for j in sums.indices { sums[j] += w * x[j] }
+        sums.withUnsafeMutableBufferPointer { sums in
+            for j in sums.indices { sums[j] += w * x[j] }
+        }
     }
 
     public mutating func merge(_ other: WeightedSums) {

@@ -50,9 +50,11 @@ public struct Poisson: MixtureComponent {
 
     /// `base + Σⱼ xⱼ log λⱼ − λⱼ`.
     public func logDensity(_ x: UnsafePointer<Double>, base: Double) -> Double {
-        var s = base
-        for j in 0..<rates.count { s += xLogP(x[j], rates[j]) - rates[j] }
-        return s
+        rates.withUnsafeBufferPointer { rates in
+            var s = base
+            for j in 0..<rates.count { s += xLogP(x[j], rates[j]) - rates[j] }
+            return s
+        }
     }
 
     public static func accumulate(_ x: UnsafePointer<Double>, weight: Double, into statistics: inout WeightedSums) {

@@ -138,11 +138,13 @@ extension FiniteMixture {
         case .kMeans:
             // k-means on the rows' seeding features, read through a view (no copy of the data).
             let width = Component.seedingFeatures(of: try data.row(0), dimension: d).count
-            let features = try RowDataset(
-                source: MappedRows(base: data.source, columnCount: width) { x, mapped in
-                    for (j, value) in Component.seedingFeatures(of: x, dimension: d).enumerated() { mapped[j] = value }
-                },
-                sampleWeights: data.sampleWeights)
+            let features = Component.seedsOnRows && data.rowsPerChunk == RowDataset.defaultRowsPerChunk(rowCount: data.sampleCount)
+                ? data
+                : try RowDataset(
+                    source: MappedRows(base: data.source, columnCount: width) { x, mapped in
+                        for (j, value) in Component.seedingFeatures(of: x, dimension: d).enumerated() { mapped[j] = value }
+                    },
+                    sampleWeights: data.sampleWeights)
             let lloyd = try KMeans.seededLloyd(features, clusterCount: k, threadCount: options.em.threadCount, using: &generator)
             statistics = try lloyd.centroids.elements.withUnsafeBufferPointer { centroids in
                 try accumulate { x, r in
