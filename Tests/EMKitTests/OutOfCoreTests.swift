@@ -192,11 +192,13 @@ struct StepwiseTests {
     @Test("every model's statistics scale: doubling equals merging with itself, and stepwise EM nears the batch optimum")
     func stepwiseForEveryModel() throws {
         /// Scaling by 2 gives the statistics merged with themselves, bit for bit (archived bytes
-        /// compared); stepwise EM (5 passes) from the batch fit's start ends within `tolerance`
-        /// nats per sample of the batch optimum (mini-batch noise: Student-t's ν and an HMM's few
-        /// long sequences move most).
+        /// compared); stepwise EM from the batch fit's start ends near the batch optimum: within
+        /// 2e-3 nats per sample after 5 passes, or, for Student-t (its ν) and the Poisson HMM (80
+        /// sequences, few mini-batches), 4e-3 after 15 passes (measured 2.5e-3 and 2.8e-3; 4.8e-3
+        /// and 4.4e-3 after 5). Mini-batch noise sets those bounds; scaling itself is checked
+        /// exactly by the doubling above.
         func check<Model: EMModel>(
-            _ name: String, _ data: Model.Dataset, start: Model, tolerance: Double = 2e-3
+            _ name: String, _ data: Model.Dataset, start: Model, passes: Int = 5, tolerance: Double = 2e-3
         ) throws where Model.Statistics: ModelStatistics {
             let once = try ExpectationMaximization.expectation(start, on: data).statistics
             var doubled = once
@@ -210,9 +212,9 @@ struct StepwiseTests {
             #expect(a.bytes == b.bytes && doubled.sampleWeight == 2 * once.sampleWeight, "\(name): scaling by 2")
             let batch = try ExpectationMaximization.fit(data, options: EMOptions(tolerance: 1e-10, maxIterations: 2000)) { _, _ in start }
             let stepwise = try ExpectationMaximization.fitStepwise(
-                data, options: EMOptions(tolerance: 0, maxIterations: 5, seed: 2), schedule: StepwiseSchedule(chunksPerBatch: 1)
+                data, options: EMOptions(tolerance: 0, maxIterations: passes, seed: 2), schedule: StepwiseSchedule(chunksPerBatch: 1)
             ) { _, _ in start }
-            #expect(stepwise.iterations == 5, "\(name)")
+            #expect(stepwise.iterations == passes, "\(name)")
             #expect(abs(stepwise.logLikelihood - batch.logLikelihood) < tolerance, "\(name): \(stepwise.logLikelihood) vs \(batch.logLikelihood)")
             #expect(stepwise.history[1] > batch.history[1], "\(name): one stepwise pass gains more than one batch iteration")
         }
@@ -223,14 +225,14 @@ struct StepwiseTests {
         let studentStart = try StudentTMixture(
             weights: [0.4, 0.3, 0.3], means: Matrix(rows: [[0, 0], [1, 1], [2, 0]]), covariances: gaussian.covariances,
             degreesOfFreedom: [10, 10, 10], regularization: 1e-6)
-        try check("Student-t", data, start: studentStart, tolerance: 1e-2)
+        try check("Student-t", data, start: studentStart, passes: 15, tolerance: 4e-3)
         let positive = try RowDataset(Matrix(rowCount: 8000, columnCount: 1, elements: (0..<8000).map { abs(samples[$0, 0]) + 0.1 }), rowsPerChunk: 200)
         try check("gamma", positive, start: try GammaMixture(weights: [0.5, 0.5], shapes: [1, 4], rates: [1, 2]))
         let counts = try RowDataset(Matrix(rowCount: 8000, columnCount: 1, elements: (0..<8000).map { (abs(samples[$0, 0]) * 3).rounded() }), rowsPerChunk: 200)
         let sequences = try SequenceDataset(counts, lengths: Array(repeating: 100, count: 80))
         try check("Poisson HMM", sequences, start: try PoissonHMM(
             startProbabilities: [0.5, 0.5], transitionMatrix: Matrix(rows: [[0.7, 0.3], [0.3, 0.7]]),
-            emission: PoissonEmission(rates: Matrix(rows: [[1], [5]]))), tolerance: 1e-2)
+            emission: PoissonEmission(rates: Matrix(rows: [[1], [5]]))), passes: 15, tolerance: 4e-3)
         let kMeansStart = try KMeans(centroids: Matrix(rows: [[0, 0], [1, 1], [2, 0]]))
         let batch = try ExpectationMaximization.fit(data, options: EMOptions(tolerance: 1e-10, maxIterations: 300, stoppingRule: .objectiveChange)) { _, _ in kMeansStart }
         let stepwise = try ExpectationMaximization.fitStepwise(

@@ -215,6 +215,22 @@ struct ShiftedMomentAccumulator {
         secondMoments = Array(repeating: 0, count: groupCount * scatterSize(dimension, scatterShape))
     }
 
+    /// Adds the row `x` (`dimension` values) with weight `r` to group `c`.
+    @inline(__always)
+    mutating func add(_ x: UnsafePointer<Double>, weight r: Double, group c: Int) {
+        let d = dimension
+        weights[c] += r
+        for i in 0..<d {
+            let zi = x[i] - shifts[c * d + i]
+            firstMoments[c * d + i] += r * zi
+            if scatterShape == .full {
+                for j in i..<d { secondMoments[c * d * d + i * d + j] += r * zi * (x[j] - shifts[c * d + j]) }
+            } else {
+                secondMoments[c * d + i] += r * zi * zi
+            }
+        }
+    }
+
     /// The moments accumulated so far, merged into `moments`.
     func merge(into moments: inout GaussianMoments) {
         let d = dimension

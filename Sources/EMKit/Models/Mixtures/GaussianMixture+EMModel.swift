@@ -143,7 +143,6 @@ extension GaussianMixture: EMModel {
         let d = dimension
         let k = componentCount
         let hard = fitSettings.assignment == .hard
-        let full = covarianceType.scatterShape == .full
         let logWeights = self.weights.map { _log($0) }
         if statistics.conditionalScatter.isEmpty { statistics.conditionalScatter = Array(repeating: 0, count: k * d * d) }
         var logLikelihood = 0.0
@@ -167,19 +166,10 @@ extension GaussianMixture: EMModel {
                     let r = hard ? (c == best ? w : 0) : w * _exp(logDensities[c] - logSum)
                     if r == 0 { continue }
                     responsibilitySums[c] += r
-                    accumulator.weights[c] += r
                     for j in 0..<d { completed[j] = x[j] }
-                    completed.withUnsafeMutableBufferPointer { views[c].fillConditionalMean(x, into: $0.baseAddress.unsafelyUnwrapped) }
-                    for i in 0..<d {
-                        let zi = completed[i] - accumulator.shifts[c * d + i]
-                        accumulator.firstMoments[c * d + i] += r * zi
-                        if full {
-                            for j in i..<d {
-                                accumulator.secondMoments[c * d * d + i * d + j] += r * zi * (completed[j] - accumulator.shifts[c * d + j])
-                            }
-                        } else {
-                            accumulator.secondMoments[c * d + i] += r * zi * zi
-                        }
+                    completed.withUnsafeMutableBufferPointer {
+                        views[c].fillConditionalMean(x, into: $0.baseAddress.unsafelyUnwrapped)
+                        accumulator.add($0.baseAddress.unsafelyUnwrapped, weight: r, group: c)
                     }
                 }
             }

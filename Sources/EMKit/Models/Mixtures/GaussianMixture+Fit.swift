@@ -250,7 +250,6 @@ extension GaussianMixture {
     ) throws {
         let d = data.dimension
         let k = accumulator.groupCount
-        let full = accumulator.scatterShape == .full
         let responsibilities = UnsafeMutablePointer<Double>.allocate(capacity: k)
         defer { responsibilities.deallocate() }
         try data.forEachChunk { start, count, rows, weights in
@@ -260,19 +259,7 @@ extension GaussianMixture {
                 assign(start + b, x, responsibilities)
                 for c in 0..<k {
                     let r = w * responsibilities[c]
-                    if r == 0 { continue }
-                    accumulator.weights[c] += r
-                    for i in 0..<d {
-                        let zi = x[i] - accumulator.shifts[c * d + i]
-                        accumulator.firstMoments[c * d + i] += r * zi
-                        if full {
-                            for j in i..<d {
-                                accumulator.secondMoments[c * d * d + i * d + j] += r * zi * (x[j] - accumulator.shifts[c * d + j])
-                            }
-                        } else {
-                            accumulator.secondMoments[c * d + i] += r * zi * zi
-                        }
-                    }
+                    if r != 0 { accumulator.add(x, weight: r, group: c) }
                 }
             }
         }
